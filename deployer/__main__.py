@@ -1,0 +1,7 @@
+"""``python -m deployer``: the same as the ``deployer`` command."""
+
+import sys
+
+from deployer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,73 @@
+"""The ``deployer`` command line: a thin layer over the library.
+
+Each command parses its options, calls named library steps and prints what
+they return.  Commands are registered explicitly at the bottom of this
+module, in one place; nothing appears because a module was imported or an
+environment variable was set.  Exit codes are decided in :func:`main`:
+0 success, 1 a failure the user must fix (invalid config, failed program),
+2 a usage error, 127 a missing external program.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from deployer.errors import DeployerError
+
+__all__ = ["cli", "main"]
+
+#: The config root used when ``--config-dir`` is not given: ``config/`` in
+#: the current working directory (the repository root in CI).
+DEFAULT_CONFIG_DIR = Path("config")
+
+config_dir_option = click.option(
+    "--config-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_CONFIG_DIR,
+    show_default=True,
+    help="Folder holding clusters/<cluster>/cluster.yaml and charts/.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="hub-deployer", prog_name="deployer")
+def cli() -> None:
+    """Validate, plan and deploy the JupyterHubs of every cluster in this repository."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (the console script's entry point).
+
+    A :class:`~deployer.errors.DeployerError` becomes ``error: <message>`` on
+    standard error and its exit code; no traceback is shown for bad input.
+    """
+    try:
+        cli.main(args=argv, prog_name="deployer", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except DeployerError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 1
+    return 0
+
+
+def _register() -> None:
+    """Attach every command to :data:`cli`: the whole command tree, in one place."""
+    # Commands are added here as `cli.add_command(<module>.<command>)`, one line each.
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
