@@ -1,0 +1,114 @@
+"""Changed files: how they are read and how their paths are normalised.
+
+A change is a path with a status (``A`` added, ``M`` modified, ``D``
+deleted, ``R`` renamed, with the old path); the planner treats both paths of
+a rename as changed.  Paths are made repository-relative and POSIX-style
+before any rule sees them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from deployer.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from deployer.runner import Runner
+
+__all__ = [
+    "ChangedFile",
+    "changes_from_git",
+    "normalise_path",
+    "parse_changed_files",
+    "parse_name_status",
+]
+
+_STATUSES = frozenset("ACDMRTUX")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedFile:
+    """One changed path; *old_path* is set for renames and copies."""
+
+    path: str
+    status: str = "M"
+    old_path: str | None = None
+
+    @property
+    def deleted(self) -> bool:
+        """Tell whether the file no longer exists after the change."""
+        return self.status == "D"
+
+
+def normalise_path(path: str, repo_root: Path) -> str | None:
+    """Return *path* relative to *repo_root* in POSIX form, or None if outside.
+
+    ``./x``, ``x/``, ``a//b``, ``a/./b`` and absolute paths inside the
+    repository all become the same repository-relative path.
+    """
+    text = path.strip().replace("\\", "/")
+    if text.startswith("/"):
+        root = repo_root.as_posix().rstrip("/")
+        if text != root and not text.startswith(root + "/"):
+            resolved_root = repo_root.resolve().as_posix().rstrip("/")
+            if not text.startswith(resolved_root + "/"):
+                return None
+            root = resolved_root
+        text = text[len(root) + 1 :]
+    text = posixpath.normpath(text) if text else "."
+    if text in {".", ""} or text.startswith("../") or text == "..":
+        return None
+    return str(PurePosixPath(text))
+
+
+def parse_name_status(text: str) -> list[ChangedFile]:
+    """Parse ``git diff --name-status`` output (renames as ``R100<TAB>old<TAB>new``)."""
+    changes: list[ChangedFile] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        status = fields[0][:1]
+        if status not in _STATUSES or len(fields) < 2:  # noqa: PLR2004 (status and a path)
+            msg = f"line {number} of the changed-file list is not 'STATUS<TAB>PATH': {line!r}"
+            raise UsageError(msg)
+        if status in {"R", "C"} and len(fields) >= 3:  # noqa: PLR2004 (status, old, new)
+            changes.append(ChangedFile(fields[2], status, fields[1]))
+        else:
+            changes.append(ChangedFile(fields[1], status))
+    return changes
+
+
+def parse_changed_files(lines: Iterable[str]) -> list[ChangedFile]:
+    """Parse a changed-file list: one path a line, or ``git diff --name-status`` lines.
+
+    Blank lines and lines starting with ``#`` are skipped.
+    """
+    changes: list[ChangedFile] = []
+    for line in lines:
+        stripped = line.rstrip("\r\n")
+        if not stripped.strip() or stripped.lstrip().startswith("#"):
+            continue
+        if "\t" in stripped and stripped.split("\t", 1)[0][:1] in _STATUSES:
+            changes.extend(parse_name_status(stripped))
+        else:
+            changes.append(ChangedFile(stripped.strip()))
+    return changes
+
+
+def changes_from_git(git_range: str, runner: Runner, repo_root: Path) -> list[ChangedFile]:
+    """Run ``git diff --name-status -M BASE HEAD`` for ``BASE..HEAD``."""
+    base, sep, head = git_range.partition("..")
+    if not sep or not base or not head or head.startswith("."):
+        msg = f"--git-range must look like BASE..HEAD, got {git_range!r}"
+        raise UsageError(msg)
+    result = runner.run(
+        ["git", "-C", str(repo_root), "diff", "--name-status", "-M", base, head],
+        separate_stderr=True,
+    )
+    return parse_name_status(result.output)
