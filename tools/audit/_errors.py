@@ -7,9 +7,12 @@ when there is one) and say what to do; they never hold page content.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deployer.errors import DeployerError, UsageError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["AuditError", "AuditUsageError", "ReadError"]
 

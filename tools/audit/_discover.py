@@ -1,0 +1,183 @@
+"""Find the pages of a documentation tree, in any folder layout.
+
+A *tree* is the folder the audit judges as a whole: the Sphinx project a
+path lies in (the nearest folder above it holding ``conf.py``), otherwise the
+folder given on the command line.  Pages are ``.md`` (MyST or CommonMark),
+``.rst`` and ``.txt`` (reST) files; build output, hidden folders, virtual
+environments and Sphinx's ``_static``/``_templates`` are skipped, and so are
+the ``exclude_patterns`` of a Sphinx ``conf.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from tools.audit._errors import AuditUsageError
+
+__all__ = [
+    "PAGE_FORMATS",
+    "Source",
+    "Tree",
+    "changed_files",
+    "discover",
+    "find_tree",
+]
+
+#: File suffix → the reader's format name.
+PAGE_FORMATS: dict[str, str] = {".md": "md", ".rst": "rst", ".txt": "txt"}
+
+#: Folders never searched for pages.
+SKIP_DIRS = frozenset(
+    {"_build", "_static", "_templates", "node_modules", "__pycache__", "venv", "site-packages"},
+)
+
+#: Files with a page suffix that are not pages.
+_SKIP_FILES = re.compile(
+    r"(requirements.*|constraints.*|robots|cmakelists|license|licence|copying|notice)\.txt",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One page file of a tree."""
+
+    path: Path  #: absolute path of the file
+    rel: PurePosixPath  #: path relative to the tree's root
+    fmt: str  #: ``md``, ``rst`` or ``txt``
+
+    @property
+    def docname(self) -> str:
+        """Sphinx's name for the page: the relative path without its suffix."""
+        return str(self.rel.with_suffix(""))
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    """A documentation tree: its root folder and, for a Sphinx project, a few ``conf.py`` values."""
+
+    root: Path  #: absolute folder every page path is relative to
+    sphinx: bool = False  #: ``conf.py`` found in :attr:`root`
+    root_doc: str = "index"  #: Sphinx's ``root_doc`` (exempt from the toctree check)
+    exclude_patterns: tuple[str, ...] = ()  #: Sphinx's ``exclude_patterns``
+    only: tuple[Path, ...] = field(default=())  #: when set, the tree is just these files
+
+
+def _conf_values(conf: Path) -> dict[str, object]:
+    """Return the literal top-level assignments of a ``conf.py`` (never runs it)."""
+    try:
+        module = ast.parse(conf.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError):
+        return {}
+    values: dict[str, object] = {}
+    for node in module.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    continue
+    return values
+
+
+def _sphinx_tree(root: Path) -> Tree:
+    values = _conf_values(root / "conf.py")
+    root_doc = values.get("root_doc", values.get("master_doc", "index"))
+    patterns = values.get("exclude_patterns", [])
+    return Tree(
+        root=root,
+        sphinx=True,
+        root_doc=root_doc if isinstance(root_doc, str) else "index",
+        exclude_patterns=tuple(p for p in patterns if isinstance(p, str))
+        if isinstance(patterns, list | tuple)
+        else (),
+    )
+
+
+def find_tree(path: Path) -> Tree:
+    """Return the tree *path* (a page or a folder) belongs to.
+
+    The nearest folder at or above *path* that holds a ``conf.py`` (not above
+    the repository root) is a Sphinx tree.  Otherwise a folder is its own tree
+    and a single file is a tree of one page.  Raises
+    :class:`~tools.audit._errors.AuditUsageError` if *path* does not exist.
+    """
+    path = path.absolute()
+    if not path.exists():
+        msg = f"{path}: no such file or folder; give a docs folder or a page"
+        raise AuditUsageError(msg)
+    start = path if path.is_dir() else path.parent
+    for folder in (start, *start.parents):
+        if (folder / "conf.py").is_file():
+            return _sphinx_tree(folder)
+        if (folder / ".git").exists():
+            break
+    if path.is_dir():
+        return Tree(root=path)
+    return Tree(root=path.parent, only=(path,))
+
+
+def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(rel, p) or rel.startswith(p.rstrip("/") + "/") for p in patterns)
+
+
+def discover(tree: Tree) -> list[Source]:
+    """Return every page of *tree*, sorted by relative path."""
+    if tree.only:
+        return [
+            Source(p, PurePosixPath(p.relative_to(tree.root).as_posix()), PAGE_FORMATS[p.suffix])
+            for p in tree.only
+            if p.suffix in PAGE_FORMATS
+        ]
+    found: list[Source] = []
+    root = tree.root
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        base = Path(folder)
+        rel_base = base.relative_to(root).as_posix()
+        for name in files:
+            fmt = PAGE_FORMATS.get(os.path.splitext(name)[1])  # noqa: PTH122 - hot loop, str only
+            if fmt is None or name.startswith(".") or _SKIP_FILES.fullmatch(name):
+                continue
+            rel = name if rel_base == "." else f"{rel_base}/{name}"
+            if tree.exclude_patterns and _excluded(rel, tree.exclude_patterns):
+                continue
+            if tree.sphinx and name == "conf.py":  # pragma: no cover - not a page suffix
+                continue
+            found.append(Source(base / name, PurePosixPath(rel), fmt))
+    found.sort(key=lambda s: s.rel.parts)
+    return found
+
+
+def changed_files(ref: str, cwd: Path) -> set[Path]:
+    """Return the absolute paths of files changed since git *ref* (and untracked new files).
+
+    Raises :class:`~tools.audit._errors.AuditUsageError` with git's message when
+    *cwd* is not in a git work tree or *ref* is unknown.
+    """
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=cwd, capture_output=True, text=True, check=False
+            )
+        except OSError as exc:
+            msg = f"--changed-from needs git: {exc}"
+            raise AuditUsageError(msg) from exc
+        if done.returncode != 0:
+            detail = done.stderr.strip().splitlines()
+            msg = f"--changed-from {ref}: git {args[0]} failed: {detail[-1] if detail else ''}"
+            raise AuditUsageError(msg)
+        return done.stdout
+
+    top = Path(git("rev-parse", "--show-toplevel").strip())
+    names = git("diff", "--name-only", "--no-renames", ref, "--").splitlines()
+    names += git("ls-files", "--others", "--exclude-standard").splitlines()
+    return {(top / name).absolute() for name in names if name}

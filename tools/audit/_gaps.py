@@ -1,0 +1,545 @@
+"""Gaps: what the documentation as a whole is missing.
+
+Gaps are information, never a failure of the audit.  They are computed over
+a whole tree (even when only some pages are audited) from what the reader
+found on each page; no page is read twice.  The kinds:
+
+``empty-category``
+    a Diátaxis category with no page (only when some page declares a category).
+``schema-property``
+    a property of a configuration schema (``hubs[].stage``) that no tutorial or
+    how-to guide mentions: by its dotted path in the text, as a key in a YAML
+    code block (nested under its parents, which a fragment may leave out), or in
+    a role such as ``{schema-property}`hubs[].stage```.  Only the outermost
+    unmentioned property of a branch is listed.
+``cli-command``
+    a command of the project's click command line (``deployer validate``) that
+    no tutorial or how-to guide shows.
+``how-to-without-reference``
+    a how-to guide that links to no reference page.
+``reference-without-explanation``
+    a reference page that no explanation links to.
+``not-in-toctree``
+    (Sphinx trees) a page no toctree includes; the root document and pages
+    marked ``orphan`` are exempt.
+``tutorial-without-runnable-step``
+    a tutorial with no console block (a ``console`` code block with ``$ ``
+    prompts) for the learner to run.
+
+Landing pages (``index``) are not counted as a category's pages and are not
+checked for links.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from tools.audit._declared import CATEGORIES, declared_category
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+
+    from tools.audit._declared import Declared
+    from tools.audit._discover import Tree
+    from tools.audit._reader import Block, Link, Page
+
+__all__ = [
+    "GAP_KINDS",
+    "CliCommand",
+    "Gap",
+    "SchemaProperty",
+    "TreePage",
+    "cli_commands",
+    "find_gaps",
+    "schema_properties",
+]
+
+#: Every gap kind, in the order reports list them.
+GAP_KINDS: tuple[str, ...] = (
+    "empty-category",
+    "schema-property",
+    "cli-command",
+    "how-to-without-reference",
+    "reference-without-explanation",
+    "not-in-toctree",
+    "tutorial-without-runnable-step",
+)
+
+_PAGE_SUFFIXES = (".md", ".rst", ".txt")
+_CONSOLE_INFOS = frozenset({"console", "shell-session", "sh-session", "bash-session", "terminal"})
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Something the documentation is missing."""
+
+    kind: str  #: one of :data:`GAP_KINDS`
+    subject: str  #: what is missing or where: a category, a property, a command, a page
+    message: str  #: what it means and what to do
+    path: str | None = None  #: the page concerned (as the report shows paths)
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TreePage:
+    """A page of a tree, as the gaps see it."""
+
+    docname: str  #: path relative to the tree root, without suffix
+    display: str  #: the path as reports show it
+    declared: Declared
+    page: Page | None  #: ``None`` when the page could not be read
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProperty:
+    """A property of a configuration schema."""
+
+    schema: str  #: file name of the schema (``cluster.schema.yaml``)
+    path: str  #: dotted path (``hubs[].stage``; ``*`` for any key)
+
+
+@dataclass(frozen=True, slots=True)
+class CliCommand:
+    """A command of the project's command line."""
+
+    words: tuple[str, ...]  #: ``("deployer", "validate")``
+
+    @property
+    def name(self) -> str:
+        """The command as typed (``deployer validate``)."""
+        return " ".join(self.words)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+_MAX_REFS = 20  # a cycle guard
+_MAX_DEPTH = 12  # deep enough for any real configuration file
+
+
+def _resolve_ref(schema: Mapping[str, Any], node: object, depth: int) -> object:
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < _MAX_REFS:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            return node
+        target: Any = schema
+        for part in ref[2:].split("/"):
+            target = (
+                target.get(part.replace("~1", "/").replace("~0", "~"), {})
+                if isinstance(target, dict)
+                else {}
+            )
+        node, depth = target, depth + 1
+    return node
+
+
+def _walk(
+    schema: Mapping[str, Any],
+    node: object,
+    prefix: str,
+    depth: int,
+    out: dict[str, None],
+) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    node = _resolve_ref(schema, node, 0)
+    if not isinstance(node, dict):
+        return
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        for key, child in properties.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out.setdefault(path, None)
+            _walk(schema, child, path, depth + 1, out)
+    items = node.get("items")
+    if isinstance(items, dict) and prefix:
+        _walk(schema, items, f"{prefix}[]", depth + 1, out)
+    extra = node.get("additionalProperties")
+    if isinstance(extra, dict) and prefix:
+        _walk(schema, extra, f"{prefix}.*", depth + 1, out)
+    for word in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(word, ()) if isinstance(node.get(word), list) else ():
+            _walk(schema, sub, prefix, depth + 1, out)
+    for word in ("then", "else"):
+        _walk(schema, node.get(word), prefix, depth + 1, out)
+
+
+def schema_properties(schema_dirs: Iterable[Path]) -> list[SchemaProperty]:
+    """Return every property of the ``*.schema.yaml``/``*.schema.json`` files in *schema_dirs*.
+
+    Local ``$ref`` are followed; array items add ``[]`` and free-form
+    mappings ``.*`` to the path.  Files that cannot be parsed are skipped.
+    """
+    found: list[SchemaProperty] = []
+    for folder in schema_dirs:
+        files = sorted([*folder.glob("*.schema.yaml"), *folder.glob("*.schema.json")])
+        for file in files:
+            try:
+                data = yaml.safe_load(file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if not isinstance(data, dict):
+                continue
+            paths: dict[str, None] = {}
+            _walk(data, data, "", 0, paths)
+            found.extend(SchemaProperty(file.name, p) for p in paths)
+    return found
+
+
+def cli_commands(spec: str) -> list[CliCommand]:
+    """Return the commands of the click command ``module:attribute`` named by *spec*.
+
+    The first word is the module's top package (``deployer.cli:cli`` →
+    ``deployer``).  Returns ``[]`` when the module cannot be imported or the
+    attribute is not a click command, so the audit works on any tree.
+    """
+    module_name, _, attribute = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        import click  # noqa: PLC0415 - only needed when a command line is audited
+    except ImportError:
+        return []
+    root = getattr(module, attribute or "cli", None)
+    if not isinstance(root, click.Command):
+        return []
+    found: list[CliCommand] = []
+
+    def walk(command: click.Command, words: tuple[str, ...]) -> None:
+        if isinstance(command, click.Group):
+            for name in sorted(command.commands):
+                sub = command.commands[name]
+                if not sub.hidden:
+                    found.append(CliCommand((*words, name)))
+                    walk(sub, (*words, name))
+
+    walk(root, (module_name.split(".", 1)[0],))
+    return found
+
+
+# --------------------------------------------------------------------------- mentions
+
+_DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\[\])?(?:\.[A-Za-z_*][\w-]*(?:\[\])?)+")
+_INLINE_CODE = re.compile(r"`([A-Za-z_][\w.\[\]*-]*)`")
+_YAML_KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+
+
+def _normal(path: str) -> str:
+    return path.replace("[]", "").lower()
+
+
+def _suffixes(path: str) -> Iterator[str]:
+    parts = path.split(".")
+    for start in range(len(parts)):
+        yield ".".join(parts[start:])
+
+
+def _yaml_keys(code: str) -> Iterator[str]:
+    """Yield the dotted key path of every key in YAML-looking *code* (fragments welcome)."""
+    stack: list[tuple[int, str]] = []
+    for line in code.splitlines():
+        match = _YAML_KEY.match(line)
+        if match is None:
+            continue
+        indent = len(match.group(1)) + len(match.group(2) or "")
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, match.group(3)))
+        yield ".".join(key for _, key in stack)
+
+
+def _mentions(pages: Iterable[Page]) -> tuple[set[str], str]:
+    """Return the normalised dotted paths (and all their suffixes) and the text of *pages*."""
+    paths: set[str] = set()
+    texts: list[str] = []
+    for page in pages:
+        for block in page.blocks:
+            text = block.text
+            texts.append(text)
+            if block.kind in {"code", "console"}:
+                for key in _yaml_keys(text):
+                    paths.update(_suffixes(_normal(key)))
+            for token in _DOTTED.findall(text):
+                paths.update(_suffixes(_normal(token)))
+            for token in _INLINE_CODE.findall(text):
+                paths.add(_normal(token))
+        for link in page.links:
+            if link.kind in {"role", "ref"}:
+                for token in _DOTTED.findall(link.target):
+                    paths.update(_suffixes(_normal(token)))
+    return paths, "\n".join(texts)
+
+
+def _unmentioned(properties: Sequence[SchemaProperty], mentioned: set[str]) -> list[SchemaProperty]:
+    def hit(prop: SchemaProperty) -> bool:
+        path = _normal(prop.path)
+        if "*" not in path:
+            return path in mentioned
+        pattern = re.compile(re.escape(path).replace(r"\*", r"[^.]+"))
+        return any(pattern.fullmatch(m) for m in mentioned)
+
+    covered = {(p.schema, p.path) for p in properties if hit(p)}
+    # A parent counts as mentioned when any property below it is.
+    for schema, path in list(covered):
+        parts = path.split(".")
+        for end in range(1, len(parts)):
+            covered.add((schema, ".".join(parts[:end]).removesuffix("[]")))
+            covered.add((schema, ".".join(parts[:end])))
+    missing: list[SchemaProperty] = []
+    reported: set[tuple[str, str]] = set()
+    for prop in properties:
+        if (prop.schema, prop.path) in covered:
+            continue
+        parent = prop.path.rsplit(".", 1)[0] if "." in prop.path else ""
+        parent_key = (prop.schema, parent.removesuffix("[]"))
+        if parent and (parent_key in reported or (prop.schema, parent) in reported):
+            continue
+        reported.add((prop.schema, prop.path))
+        missing.append(prop)
+    return missing
+
+
+# --------------------------------------------------------------------------- links and toctrees
+
+
+def _strip_suffix(name: str) -> str:
+    for suffix in _PAGE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _join(docname: str, target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    base = posixpath.dirname(docname)
+    return posixpath.normpath(posixpath.join(base, target)) if base else posixpath.normpath(target)
+
+
+def _link_target(docname: str, link: Link, labels: Mapping[str, str]) -> str | None:
+    """Return the document name *link* on page *docname* points to, if it is a page."""
+    target = link.target.strip()
+    if link.kind == "ref":
+        label = target.split("#", 1)[0] if "#" not in target[:1] else target
+        return labels.get(label.lower())
+    if link.kind == "doc":
+        return _strip_suffix(_join(docname, target)) if target else None
+    if link.kind == "md":
+        path = target.split("#", 1)[0]
+        if not path or ":" in path:
+            return None
+        if path.endswith("/"):
+            path += "index"
+        return _strip_suffix(_join(docname, path))
+    return None
+
+
+def _category_of(target: str, pages: Mapping[str, TreePage]) -> str | None:
+    page = pages.get(target)
+    if page is not None:
+        return page.declared.category
+    # A page not (yet) on disk, such as generated reference: its folder says what it is.
+    return declared_category(PurePosixPath(target + ".md"), {}).category
+
+
+_TITLED = re.compile(r"^(.*?)\s*<([^<>]+)>$")
+
+
+def _toctree_targets(docname: str, entries: Iterable[str], docnames: Iterable[str]) -> set[str]:
+    names = list(docnames)
+    found: set[str] = set()
+    for raw in entries:
+        entry = raw.strip()
+        titled = _TITLED.match(entry)
+        if titled:
+            entry = titled.group(2).strip()
+        if not entry or entry == "self" or "://" in entry or entry.startswith("mailto:"):
+            continue
+        resolved = _strip_suffix(_join(docname, entry))
+        if any(c in entry for c in "*?["):
+            found.update(fnmatch.filter(names, resolved))
+        else:
+            found.add(resolved)
+    return found
+
+
+def _runnable(blocks: Iterable[Block]) -> bool:
+    for block in blocks:
+        if block.kind in {"code", "console"} and (
+            block.kind == "console" or block.info.lower() in _CONSOLE_INFOS
+        ):
+            lines = block.text.splitlines()
+            if any(line.lstrip().startswith("$ ") for line in lines):
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------- the gaps
+
+
+def _is_orphan(page: Page | None) -> bool:
+    if page is None:
+        return False
+    value = page.front_matter.get("orphan", False)
+    return value is True or value == "" or str(value).lower() in {"true", "yes", "1"}
+
+
+def _empty_categories(pages: Sequence[TreePage], folders: Mapping[str, str]) -> list[Gap]:
+    if not any(p.declared.category for p in pages):
+        return []
+    present = {p.declared.category for p in pages if not p.declared.landing}
+    return [
+        Gap("empty-category", category, f"no {category} page yet (expected in {folders[category]})")
+        for category in CATEGORIES
+        if category not in present
+    ]
+
+
+def _coverage(
+    practical: Sequence[Page],
+    properties: Sequence[SchemaProperty],
+    commands: Sequence[CliCommand],
+) -> list[Gap]:
+    if not properties and not commands:
+        return []
+    mentioned, text = _mentions(practical)
+    gaps = [
+        Gap(
+            "schema-property",
+            f"{prop.schema}: {prop.path}",
+            f"schema property {prop.path} ({prop.schema}) is shown in no tutorial or how-to guide",
+        )
+        for prop in _unmentioned(properties, mentioned)
+    ]
+    gaps.extend(
+        Gap(
+            "cli-command",
+            command.name,
+            f"command `{command.name}` is used in no tutorial or how-to guide",
+        )
+        for command in commands
+        if not re.search(r"\b" + r"\s+".join(map(re.escape, command.words)) + r"(?![\w-])", text)
+    )
+    return gaps
+
+
+def _links(pages: Sequence[TreePage]) -> list[Gap]:
+    by_name = {p.docname: p for p in pages}
+    labels: dict[str, str] = {}
+    for p in pages:
+        if p.page is not None:
+            for label in p.page.labels:
+                labels.setdefault(label.lower(), p.docname)
+    gaps: list[Gap] = []
+    from_explanation: set[str] = set()
+    for p in pages:
+        if p.page is None:
+            continue
+        targets = {_link_target(p.docname, link, labels) for link in p.page.links} - {None}
+        if p.declared.category == "explanation":
+            from_explanation.update(t for t in targets if t)
+        if (
+            p.declared.category == "how-to"
+            and not p.declared.landing
+            and not any(_category_of(t, by_name) == "reference" for t in targets if t)
+        ):
+            gaps.append(
+                Gap(
+                    "how-to-without-reference",
+                    p.docname,
+                    "how-to guide links to no reference page: link the reference of the "
+                    "commands and settings it uses",
+                    p.display,
+                    1,
+                ),
+            )
+    gaps.extend(
+        Gap(
+            "reference-without-explanation",
+            p.docname,
+            "no explanation links to this reference page: link it from the explanation "
+            "that gives its background",
+            p.display,
+            1,
+        )
+        for p in pages
+        if p.declared.category == "reference"
+        and not p.declared.landing
+        and p.docname not in from_explanation
+    )
+    return gaps
+
+
+def _toctrees(tree: Tree, pages: Sequence[TreePage]) -> list[Gap]:
+    if not tree.sphinx:
+        return []
+    names = [p.docname for p in pages]
+    included: set[str] = set()
+    for p in pages:
+        if p.page is not None and p.page.toctree_entries:
+            included |= _toctree_targets(p.docname, p.page.toctree_entries, names)
+    return [
+        Gap(
+            "not-in-toctree",
+            p.docname,
+            "page is in no toctree: add it to the toctree of its section's index",
+            p.display,
+            1,
+        )
+        for p in pages
+        if p.docname != tree.root_doc and p.docname not in included and not _is_orphan(p.page)
+    ]
+
+
+def find_gaps(
+    tree: Tree,
+    pages: Sequence[TreePage],
+    *,
+    properties: Sequence[SchemaProperty] = (),
+    commands: Sequence[CliCommand] = (),
+    folders: Mapping[str, str],
+) -> list[Gap]:
+    """Return the gaps of the tree whose pages are *pages*.
+
+    *properties* and *commands* are the schema properties and CLI commands the
+    tutorials and how-to guides should mention; *folders* maps a category to
+    its folder as reports show it.
+    """
+    practical = [
+        p.page
+        for p in pages
+        if p.page is not None
+        and not p.declared.landing
+        and p.declared.category in {"tutorial", "how-to"}
+    ]
+    gaps = [
+        *_empty_categories(pages, folders),
+        *_coverage(practical, properties, commands),
+        *_links(pages),
+        *_toctrees(tree, pages),
+        *(
+            Gap(
+                "tutorial-without-runnable-step",
+                p.docname,
+                "tutorial has no runnable step (a ```console block with `$ ` prompts): give "
+                "the learner commands to run and the output they will see",
+                p.display,
+                1,
+            )
+            for p in pages
+            if p.page is not None
+            and p.declared.category == "tutorial"
+            and not p.declared.landing
+            and not _runnable(p.page.blocks)
+        ),
+    ]
+    order = {kind: i for i, kind in enumerate(GAP_KINDS)}
+    gaps.sort(key=lambda g: order[g.kind])
+    return gaps
