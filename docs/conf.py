@@ -1,0 +1,112 @@
+"""Sphinx configuration of the hub-deployer documentation site.
+
+The site builds offline: no intersphinx, no remote fonts or scripts.  The
+project's own extensions (reference generation and the ``schema`` domain;
+the Diátaxis audit) can be switched off with ``HUB_DOCS_NO_EXTENSIONS=1``,
+which the benchmarks use to measure what they cost.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+if str(ROOT) not in sys.path:  # the local extensions live in tools/
+    sys.path.insert(0, str(ROOT))
+
+project = "hub-deployer"
+author = "The hub-deployer maintainers"
+copyright = "the hub-deployer maintainers"
+language = "en"
+
+GITHUB_USER = "hub-deployer"
+GITHUB_REPO = "hub-deployer"
+GITHUB_URL = f"https://github.com/{GITHUB_USER}/{GITHUB_REPO}"
+
+# -- extensions -------------------------------------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "sphinx_copybutton",
+]
+OWN_EXTENSIONS = [
+    "tools.reference.sphinxext",
+    # "tools.audit.sphinxext",  # the Diátaxis audit; enable once tools/audit/sphinxext.py exists
+]
+if os.environ.get("HUB_DOCS_NO_EXTENSIONS", "") not in {"1", "true", "yes"}:
+    extensions += OWN_EXTENSIONS
+
+# Where the reference generator reads from (relative to this folder).
+hub_deployer_config_dir = "../config"
+hub_deployer_cli = "deployer.cli:cli"
+hub_deployer_schemas = None  # the deployer's own: cluster, hub, chart
+hub_deployer_generated_dir = "reference/generated"
+
+# -- sources ----------------------------------------------------------------------------------
+
+source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
+root_doc = "index"
+exclude_patterns = ["_build", "**/.*", "Thumbs.db", ".DS_Store"]
+templates_path = ["_templates"]
+nitpicky = True
+
+myst_enable_extensions = [
+    "attrs_block",
+    "attrs_inline",
+    "colon_fence",
+    "deflist",
+    "fieldlist",
+    "substitution",
+]
+myst_heading_anchors = 3
+myst_substitutions = {
+    "project": project,
+    "cli": "`deployer`",
+}
+
+# -- output -----------------------------------------------------------------------------------
+
+html_theme = "pydata_sphinx_theme"
+html_title = "hub-deployer"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+
+html_context = {
+    "github_user": GITHUB_USER,
+    "github_repo": GITHUB_REPO,
+    "github_version": "main",
+    "doc_path": "docs",
+    "default_mode": "auto",
+}
+
+html_theme_options = {
+    "navbar_start": ["navbar-logo"],
+    "navbar_center": ["navbar-nav"],
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "navbar_persistent": ["search-button"],
+    "header_links_before_dropdown": 4,
+    "use_edit_page_button": True,
+    "icon_links": [
+        {
+            "name": "GitHub",
+            "url": GITHUB_URL,
+            "icon": "fa-brands fa-github",
+            "type": "fontawesome",
+        },
+    ],
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+    "secondary_sidebar_items": ["page-toc", "edit-this-page"],
+}
+
+copybutton_prompt_text = "$ "
+copybutton_only_copy_prompt_lines = True

@@ -1,0 +1,98 @@
+"""The Sphinx extension: generate the reference at ``builder-inited``; link to properties.
+
+In ``conf.py``::
+
+    extensions = [..., "tools.reference.sphinxext"]
+    hub_deployer_config_dir = "../config"      # inventory page; None: no inventory
+    hub_deployer_schemas = None                # None: the deployer's cluster, hub, chart
+    hub_deployer_cli = "deployer.cli:cli"      # None: no CLI page
+    hub_deployer_generated_dir = "reference/generated"
+
+Pages are written with :func:`deployer._fs.write_if_changed`, so a rebuild
+that changes nothing touches no file and ``sphinx-autobuild`` does not loop.
+Relative paths are relative to the folder of ``conf.py``.  A schema that
+cannot be documented (a property without a description, a broken ``$ref``)
+stops the build with a message naming the file, line and property.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import SphinxError
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["ReferenceGenerationError", "setup"]
+
+logger = logging.getLogger(__name__)
+
+_VERSION = "1.0"
+
+
+class ReferenceGenerationError(SphinxError):
+    """The reference pages could not be generated; the build stops."""
+
+    category = "Reference generation error"
+
+
+def _path(app: Sphinx, value: str | Path) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else (Path(app.confdir) / path).resolve()
+
+
+def _generate(app: Sphinx) -> None:
+    from tools.reference._errors import GenerationError  # noqa: PLC0415 (lazy: only when building)
+    from tools.reference.generate import (  # noqa: PLC0415
+        Sources,
+        default_schemas,
+        render_pages,
+        write_pages,
+    )
+
+    config = app.config
+    schemas_value: dict[str, str] | None = config.hub_deployer_schemas
+    if schemas_value is None:
+        schemas = default_schemas()
+    else:
+        schemas = {name: _path(app, file) for name, file in schemas_value.items()}
+    config_dir = config.hub_deployer_config_dir
+    sources = Sources(
+        schemas=schemas,
+        cli=config.hub_deployer_cli,
+        config_dir=_path(app, config_dir) if config_dir else None,
+        label_root=Path(app.confdir).resolve().parent,
+    )
+    outdir = Path(app.srcdir) / config.hub_deployer_generated_dir
+    try:
+        pages = render_pages(sources)
+    except GenerationError as exc:
+        raise ReferenceGenerationError(str(exc)) from exc
+    written = write_pages(outdir, pages)
+    if written:
+        logger.info("reference: wrote %d generated page(s) in %s", len(written), outdir)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the settings, the ``schema`` domain and the generator."""
+    from tools.reference.domain import SchemaDomain  # noqa: PLC0415 (lazy: Sphinx-only import)
+
+    app.add_config_value("hub_deployer_config_dir", None, "env", types=frozenset({str, type(None)}))
+    app.add_config_value("hub_deployer_schemas", None, "env", types=frozenset({dict, type(None)}))
+    app.add_config_value(
+        "hub_deployer_cli", "deployer.cli:cli", "env", types=frozenset({str, type(None)})
+    )
+    app.add_config_value(
+        "hub_deployer_generated_dir", "reference/generated", "env", types=frozenset({str})
+    )
+    app.add_domain(SchemaDomain)
+    app.connect("builder-inited", _generate)
+    return {
+        "version": _VERSION,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
