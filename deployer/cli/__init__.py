@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     standard error and its exit code; no traceback is shown for bad input.
     """
     try:
-        cli.main(args=argv, prog_name="deployer", standalone_mode=False)
+        # Without standalone mode, click returns the code of an explicit ctx.exit(code).
+        result = cli.main(args=argv, prog_name="deployer", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
@@ -59,12 +60,17 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except BrokenPipeError:
         return 1
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def _register() -> None:
     """Attach every command to :data:`cli`: the whole command tree, in one place."""
     # Commands are added here as `cli.add_command(<module>.<command>)`, one line each.
+    from deployer.cli import list as list_module  # noqa: PLC0415 - command modules import cli
+    from deployer.cli import validate  # noqa: PLC0415 - command modules import cli
+
+    cli.add_command(validate.validate)
+    cli.add_command(list_module.list_command)
 
 
 _register()

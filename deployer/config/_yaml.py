@@ -1,0 +1,322 @@
+"""Read one YAML file safely, optionally keeping the position of every key and list item.
+
+The stream is composed by libyaml (``yaml.CSafeLoader``) into a node graph and
+the Python values are built here from the nodes, which gives three things the
+stock constructors do not:
+
+* positions: the 1-based line and column of every mapping key and list item,
+  keyed by its JSON path (``("hubs", 3, "domain")``), so a problem found later
+  can be shown as ``file:line:col``;
+* strictness: duplicate keys, tags outside the plain JSON-like set, alias
+  bombs, recursive aliases, several documents in one file, files that are too
+  large, not UTF-8 or contain NUL bytes are refused;
+* one data model: values are only ``dict``, ``list``, ``str``, ``int``,
+  ``float``, ``bool`` and ``None`` (timestamps stay the strings written), so
+  what the schema checks is what Helm gets.
+
+Every refusal is a :class:`YamlError` naming the file, line and column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, Final
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from deployer.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "JsonPath",
+    "Positions",
+    "YamlError",
+    "YamlFile",
+    "load_yaml",
+    "load_yaml_data",
+    "parse_yaml",
+    "read_text",
+]
+
+#: Largest file read, in bytes: config files are small; anything bigger is a mistake.
+MAX_BYTES: Final = 1024 * 1024
+#: Most nodes that aliases may add by expansion (guards against "billion laughs").
+MAX_ALIAS_NODES: Final = 10_000
+#: Deepest nesting of mappings and lists accepted.
+MAX_DEPTH: Final = 100
+
+#: A JSON path as a tuple of mapping keys and list indexes.
+JsonPath = tuple[str | int, ...]
+#: Line and column (1-based) of every mapping key and list item, by JSON path.
+Positions = dict[JsonPath, tuple[int, int]]
+
+_TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_NULL = _TAG + "null"
+_BOOL = _TAG + "bool"
+_INT = _TAG + "int"
+_FLOAT = _TAG + "float"
+_TIMESTAMP = _TAG + "timestamp"
+_MERGE = _TAG + "merge"
+_SEQ = _TAG + "seq"
+_MAP = _TAG + "map"
+_SCALAR_TAGS: Final = frozenset({_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP})
+_CONSTRUCTOR: Final = SafeConstructor()
+
+
+class YamlError(ConfigError):
+    """A file that cannot be read as configuration YAML, with where and why."""
+
+    def __init__(self, path: Path, line: int, column: int, rule: str, message: str) -> None:
+        """Keep the location (1-based), the rule id and the message."""
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+        self.rule = rule
+        self.message = message
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class YamlFile:
+    """The data of one YAML file and the positions of its keys and items."""
+
+    path: Path
+    data: Any
+    positions: Positions
+
+    def position(self, path: JsonPath) -> tuple[int, int]:
+        """Line and column of *path*, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.positions.get(path[:end])
+            if found is not None:
+                return found
+        return (1, 1)
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of byte *offset* of *raw*."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
+
+
+def read_text(path: Path) -> str:
+    """Read *path* as configuration text: at most :data:`MAX_BYTES`, UTF-8, no NUL byte.
+
+    A leading byte-order mark is dropped.  Raises :class:`YamlError`
+    (rules ``file-too-large``, ``nul-byte``, ``not-utf8``, ``unreadable``).
+    """
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlError(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        message = f"file is larger than {MAX_BYTES // 1024} KiB: config files must be small"
+        raise YamlError(path, 1, 1, "file-too-large", message)
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _line_col(raw, nul)
+        message = "file contains a NUL byte: is it a binary file?"
+        raise YamlError(path, line, column, "nul-byte", message)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_col(raw, exc.start)
+        message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8"
+        raise YamlError(path, line, column, "not-utf8", message) from None
+    return text.removeprefix("\ufeff")
+
+
+def _compose(path: Path, text: str) -> Node | None:
+    """Compose the single document of *text* with libyaml, or raise :class:`YamlError`."""
+    try:
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if isinstance(exc, yaml.composer.ComposerError) and "another document" in str(exc.problem):
+            message = "file holds several YAML documents (---): keep one document per file"
+            raise YamlError(path, line, column, "multi-document", message) from None
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        raise YamlError(path, line, column, "yaml-syntax", f"{problem}{context}") from None
+    except yaml.reader.ReaderError as exc:
+        raw = text.encode("utf-8")
+        line, column = _line_col(raw, min(exc.position, len(raw)))
+        message = f"character not allowed in YAML: {exc.reason}"
+        raise YamlError(path, line, column, "yaml-syntax", message) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports with marks
+        raise YamlError(path, 1, 1, "yaml-syntax", str(exc)) from None
+
+
+class _Builder:
+    """Build plain Python values from a node graph, recording positions on request."""
+
+    __slots__ = ("aliased", "file", "in_progress", "positions", "seen")
+
+    def __init__(self, file: Path, *, positions: bool) -> None:
+        self.file = file
+        self.positions: Positions | None = {} if positions else None
+        self.seen: set[int] = set()
+        self.in_progress: set[int] = set()
+        self.aliased = 0
+
+    def error(self, node: Node, rule: str, message: str) -> YamlError:
+        mark = node.start_mark
+        return YamlError(self.file, mark.line + 1, mark.column + 1, rule, message)
+
+    def enter(self, node: Node, depth: int) -> None:
+        """Track collections, to count alias expansion and catch recursion and depth."""
+        key = id(node)
+        if key in self.in_progress:
+            raise self.error(node, "alias-limit", "recursive alias: an anchor refers to itself")
+        if depth > MAX_DEPTH:
+            message = f"nesting is deeper than {MAX_DEPTH} levels"
+            raise self.error(node, "yaml-syntax", message)
+        if key in self.seen:
+            self.aliased += len(node.value)
+            if self.aliased > MAX_ALIAS_NODES:
+                message = (
+                    f"aliases expand to more than {MAX_ALIAS_NODES} nodes: "
+                    "write the values out instead of repeating large anchors"
+                )
+                raise self.error(node, "alias-limit", message)
+        else:
+            self.seen.add(key)
+        self.in_progress.add(key)
+
+    def scalar(self, node: ScalarNode) -> Any:  # noqa: ANN401 - any JSON-like scalar
+        tag = node.tag
+        if tag in (_STR, _TIMESTAMP):
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return _CONSTRUCTOR.construct_yaml_bool(node)
+        if tag == _INT:
+            return _CONSTRUCTOR.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return _CONSTRUCTOR.construct_yaml_float(node)
+        raise self.error(node, "unknown-tag", _tag_message(tag))
+
+    def build(self, node: Node, path: JsonPath, depth: int) -> Any:  # noqa: ANN401 - JSON-like
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        self.enter(node, depth)
+        try:
+            if isinstance(node, MappingNode):
+                if node.tag != _MAP:
+                    raise self.error(node, "unknown-tag", _tag_message(node.tag))
+                return self.mapping(node, path, depth)
+            if node.tag != _SEQ:
+                raise self.error(node, "unknown-tag", _tag_message(node.tag))
+            positions = self.positions
+            result: list[Any] = []
+            for index, item in enumerate(node.value):
+                if positions is not None:
+                    item_path = (*path, index)
+                    positions[item_path] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                    result.append(self.build(item, item_path, depth + 1))
+                else:
+                    result.append(self.build(item, path, depth + 1))
+            return result
+        finally:
+            self.in_progress.discard(id(node))
+
+    def mapping(self, node: MappingNode, path: JsonPath, depth: int) -> dict[str, Any]:
+        positions = self.positions
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        pairs = node.value
+        if any(key_node.tag == _MERGE for key_node, _ in pairs):
+            pairs = self.merge(node, path, depth, result)
+        for key_node, value_node in pairs:
+            if not isinstance(key_node, ScalarNode):
+                message = "mapping keys must be plain strings, not lists or mappings"
+                raise self.error(key_node, "yaml-syntax", message)
+            if key_node.tag not in _SCALAR_TAGS:
+                raise self.error(key_node, "unknown-tag", _tag_message(key_node.tag))
+            key: str = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in first_line:
+                message = (
+                    f"duplicate key {key!r} (first at line {first_line[key]}): "
+                    "keep only one, the later one would silently win"
+                )
+                raise self.error(key_node, "duplicate-key", message)
+            first_line[key] = line
+            if positions is not None:
+                key_path = (*path, key)
+                positions[key_path] = (line, key_node.start_mark.column + 1)
+                result[key] = self.build(value_node, key_path, depth + 1)
+            else:
+                result[key] = self.build(value_node, path, depth + 1)
+        return result
+
+    def merge(
+        self, node: MappingNode, path: JsonPath, depth: int, result: dict[str, Any]
+    ) -> list[tuple[Node, Node]]:
+        """Put the entries of merge keys (``<<: *anchor``) in *result*; return the other pairs."""
+        rest: list[tuple[Node, Node]] = []
+        for key_node, value_node in node.value:
+            if key_node.tag != _MERGE:
+                rest.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:
+                if not isinstance(source, MappingNode):
+                    message = "a merge key (<<) takes a mapping or a list of mappings"
+                    raise self.error(key_node, "yaml-syntax", message)
+                merged = self.build(source, path, depth)
+                for key, value in merged.items():
+                    result.setdefault(key, value)
+        return rest
+
+
+def _tag_message(tag: str) -> str:
+    shown = tag.replace(_TAG, "!!")
+    return (
+        f"tag {shown} is not allowed: config files hold only plain mappings, lists, "
+        "strings, numbers, booleans and null"
+    )
+
+
+def parse_yaml(path: Path, text: str, *, positions: bool = True) -> YamlFile:
+    """Parse *text* (the content of *path*) into a :class:`YamlFile`.
+
+    With ``positions=False`` no positions are recorded (faster); everything
+    else is checked the same way.  An empty document gives ``None``.
+    """
+    node = _compose(path, text)
+    builder = _Builder(path, positions=positions)
+    if node is None:
+        return YamlFile(path, None, {(): (1, 1)} if positions else {})
+    data = builder.build(node, (), 0)
+    found = builder.positions if builder.positions is not None else {}
+    if positions:
+        found[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return YamlFile(path, data, found)
+
+
+def load_yaml(path: Path) -> tuple[Any, Positions]:
+    """Read *path* and return its data and the position of every key and list item.
+
+    Raises :class:`YamlError` (a :class:`~deployer.errors.ConfigError`) with
+    the file, line and column when the file cannot be read as configuration.
+    """
+    loaded = parse_yaml(path, read_text(path))
+    return loaded.data, loaded.positions
+
+
+def load_yaml_data(path: Path) -> Any:  # noqa: ANN401 - any JSON-like document
+    """Read *path* like :func:`load_yaml`, without recording positions (faster)."""
+    return parse_yaml(path, read_text(path), positions=False).data
