@@ -1,0 +1,75 @@
+"""``deployer filter-jobs``: the prod matrix, without clusters whose canaries failed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from deployer.errors import UsageError
+from deployer.plan.filter import filter_jobs, read_results
+
+__all__ = ["filter_jobs_command"]
+
+
+@click.command("filter-jobs")
+@click.option(
+    "--plan",
+    "plan_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The JSON written by `deployer plan-upgrade --format json`.",
+)
+@click.option(
+    "--results",
+    "results_paths",
+    required=True,
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A results file, or a folder of them (every *.json* file inside); repeatable.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: {'prod': [...], 'dropped': [...]}; text: for people.",
+)
+def filter_jobs_command(
+    plan_file: Path, results_paths: tuple[Path, ...], output_format: str
+) -> None:
+    r"""Keep the prod jobs of clusters whose support release and canaries all passed.
+
+    Results are records, one per deployed release, as a JSON list or one JSON
+    object a line (what `deployer deploy --results-file` appends):
+
+    \b
+      {"cluster": "uk", "hub": "staging", "result": "success"}
+      {"cluster": "uk", "support": true, "result": "failure"}
+
+    where result is success, failure, cancelled or skipped.  A planned support
+    release or canary with no record counts as not passed.  Clusters are
+    matched by exact name: a failure on `uk` never drops the prod hubs of
+    `uk-2`.  The output lists the prod jobs to run ("prod", same shape as in
+    the plan) and what was dropped and why ("dropped").
+    """
+    try:
+        plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        msg = f"cannot read --plan {plan_file}: {exc.strerror}"
+        raise UsageError(msg) from None
+    except json.JSONDecodeError as exc:
+        msg = f"{plan_file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}"
+        raise UsageError(msg) from None
+    result = filter_jobs(plan, read_results(results_paths))
+    if output_format == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    click.echo(f"Prod jobs kept ({len(result.prod)}):")
+    for job in result.prod:
+        click.echo(f"  {job.get('name', ' '.join(job.get('targets', [])))}")
+    click.echo(f"Dropped ({len(result.dropped)}):")
+    for item in result.dropped:
+        click.echo(f"  {item.cluster}: {', '.join(item.hubs)}: {item.reason}")

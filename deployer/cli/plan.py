@@ -1,0 +1,107 @@
+"""``deployer plan-upgrade``: which releases a change must upgrade."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from deployer.cli import config_dir_option
+from deployer.config import read_config_fast
+from deployer.errors import UsageError
+from deployer.plan import (
+    DEFAULT_MAX_JOBS,
+    ChangedFile,
+    changes_from_git,
+    parse_changed_files,
+    plan_to_json,
+    plan_to_markdown,
+    plan_to_text,
+    plan_upgrade,
+)
+from deployer.plan.labels import LABELS, parse_labels
+from deployer.runner import Runner
+
+__all__ = ["plan_upgrade_command"]
+
+_FORMATTERS = {"json": plan_to_json, "markdown": plan_to_markdown, "text": plan_to_text}
+
+_LABEL_HELP = "; ".join(f"{name}: {what}" for name, what in LABELS.items())
+
+
+@click.command("plan-upgrade")
+@click.argument("files", nargs=-1)
+@click.option(
+    "--changed-files-from",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Read changed files from this file ('-' for standard input): one path a line, "
+    "or `git diff --name-status` lines.",
+)
+@click.option(
+    "--git-range",
+    metavar="BASE..HEAD",
+    help="Take the changed files from `git diff --name-status -M BASE HEAD`.",
+)
+@click.option(
+    "--labels",
+    default="",
+    metavar="JSON",
+    help=f"Pull-request labels as a JSON list of names. {_LABEL_HELP}.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(_FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="json: the matrices for CI; markdown: the PR comment; text: for people.",
+)
+@config_dir_option
+@click.option(
+    "--max-jobs",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_JOBS,
+    show_default=True,
+    help="Most jobs in one matrix; larger lists are grouped by cluster, then batched.",
+)
+def plan_upgrade_command(  # noqa: PLR0917 (click passes every option)
+    files: tuple[str, ...],
+    changed_files_from: Path | None,
+    git_range: str | None,
+    labels: str,
+    output_format: str,
+    config_dir: Path,
+    max_jobs: int,
+) -> None:
+    """Plan which support releases, staging hubs and prod hubs a change upgrades.
+
+    The changed FILES (repository-relative, ./-prefixed or absolute) come from
+    the arguments, --changed-files-from or --git-range (any combination).
+    Every job says why it was chosen; files that upgrade nothing are listed as
+    ignored with the reason.  Every cluster with a prod job gets all of its
+    staging hubs first, as canaries.
+
+    JSON output: {"support": [...], "staging": [...], "prod": [...],
+    "ignored": [{"file", "reason"}], "notes": [...], "grouped": {stage: how},
+    "labels": [...]}; each job has "name", "stage", "cluster", "provider",
+    "hub" (or "hubs" when grouped by cluster, or "clusters" for a batch),
+    "reason" (a list) and "targets" (the arguments of `deployer deploy` /
+    `deployer deploy-support`, one invocation each).
+    """
+    changes = [ChangedFile(path) for path in files]
+    if changed_files_from is not None:
+        if str(changed_files_from) == "-":
+            changes += parse_changed_files(sys.stdin)
+        else:
+            try:
+                text = changed_files_from.read_text(encoding="utf-8")
+            except OSError as exc:
+                msg = f"cannot read --changed-files-from {changed_files_from}: {exc.strerror}"
+                raise UsageError(msg) from None
+            changes += parse_changed_files(text.splitlines())
+    config = read_config_fast(config_dir)
+    if git_range is not None:
+        changes += changes_from_git(git_range, Runner(), config.root.parent)
+    plan = plan_upgrade(config, changes, parse_labels(labels), max_jobs=max_jobs)
+    click.echo(_FORMATTERS[output_format](plan), nl=False)
