@@ -68,9 +68,16 @@ def _register() -> None:
     # Commands are added here as `cli.add_command(<module>.<command>)`, one line each.
     from deployer.cli import list as list_module  # noqa: PLC0415 - command modules import cli
     from deployer.cli import validate  # noqa: PLC0415 - command modules import cli
+    from deployer.cli import deploy, export, filter_jobs, plan, render  # noqa: PLC0415 - as above
 
     cli.add_command(validate.validate)
     cli.add_command(list_module.list_command)
+    cli.add_command(plan.plan_upgrade_command)
+    cli.add_command(filter_jobs.filter_jobs_command)
+    cli.add_command(deploy.deploy_command)
+    cli.add_command(deploy.deploy_support_command)
+    cli.add_command(render.render_command)
+    cli.add_command(export.export_hub_command)
 
 
 _register()
