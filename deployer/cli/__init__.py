@@ -66,9 +66,9 @@ def main(argv: list[str] | None = None) -> int:
 def _register() -> None:
     """Attach every command to :data:`cli`: the whole command tree, in one place."""
     # Commands are added here as `cli.add_command(<module>.<command>)`, one line each.
-    from deployer.cli import list as list_module  # noqa: PLC0415 - command modules import cli
-    from deployer.cli import validate  # noqa: PLC0415 - command modules import cli
-    from deployer.cli import deploy, export, filter_jobs, plan, render  # noqa: PLC0415 - as above
+    # Command modules import `cli` from here, so they are imported late.
+    from deployer.cli import deploy, export, filter_jobs, plan, render, validate  # noqa: PLC0415
+    from deployer.cli import list as list_module  # noqa: PLC0415
 
     cli.add_command(validate.validate)
     cli.add_command(list_module.list_command)
