@@ -1,0 +1,432 @@
+"""The Diátaxis audit: which kind of page each page is, and what the docs are missing.
+
+Public API:
+
+* :func:`audit_paths` audits pages and folders and returns an
+  :class:`AuditResult` (used by ``python -m tools.audit``, the Sphinx extension
+  :mod:`tools.audit.sphinxext` and the benchmark);
+* :class:`AuditOptions` holds what the command line or ``conf.py`` chose;
+* :class:`PageResult`, :class:`Gap`, :class:`Finding` and :class:`Verdict`
+  are what the result is made of; :data:`THRESHOLDS` the numbers behind the
+  verdicts.
+
+Each page is read once (:mod:`tools.audit._reader`), its declared category
+comes from its folder or front matter, the classifier predicts its category
+and that of its top-level sections, and the verdict compares the two.  Gaps
+are computed over the whole tree the pages belong to.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from tools.audit._declared import CATEGORIES, CATEGORY_FOLDERS, Declared, declared_category
+from tools.audit._discover import PAGE_FORMATS, Source, Tree, changed_files, discover, find_tree
+from tools.audit._errors import AuditError, AuditUsageError, ReadError
+from tools.audit._gaps import (
+    GAP_KINDS,
+    CliCommand,
+    Gap,
+    SchemaProperty,
+    TreePage,
+    cli_commands,
+    find_gaps,
+    schema_properties,
+)
+from tools.audit._verdict import (
+    FAILABLE,
+    THRESHOLDS,
+    Finding,
+    SectionResult,
+    Thresholds,
+    Verdict,
+    judge,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+
+    from tools.audit._reader import Block, Page
+
+__all__ = [
+    "CATEGORIES",
+    "FAILABLE",
+    "GAP_KINDS",
+    "THRESHOLDS",
+    "AuditError",
+    "AuditOptions",
+    "AuditResult",
+    "AuditUsageError",
+    "Finding",
+    "Gap",
+    "PageResult",
+    "ReadError",
+    "SectionResult",
+    "Thresholds",
+    "Verdict",
+    "audit_paths",
+]
+
+#: The schema folder and command line looked for when they are not given:
+#: used only when the tree lies inside a checkout that has them.
+AUTO_SCHEMA_DIR = PurePosixPath("deployer/schemas")
+AUTO_CLI = "deployer.cli:cli"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """What to audit and how.
+
+    *schema_dirs* and *cli* name the sources of the schema-property and
+    command gaps: ``True`` looks for ``deployer/schemas`` and
+    ``deployer.cli:cli`` in the checkout holding the tree, ``False`` turns the
+    check off, a list of folders / a ``module:attribute`` names them.
+    """
+
+    #: Audit only pages changed since this git ref (gaps still cover every page).
+    changed_from: str | None = None
+    schema_dirs: Sequence[Path] | bool = True
+    cli: str | bool = True
+    #: Compute gaps at all.
+    gaps: bool = True
+    #: Glob patterns (relative to a tree's root, like ``reference/generated/docs-health.md``)
+    #: of pages to leave out entirely.
+    exclude: tuple[str, ...] = ()
+    thresholds: Thresholds = THRESHOLDS
+    #: Largest page read, in bytes; larger files are reported ``unreadable``.
+    max_bytes: int = 5_000_000
+    #: Folder paths in messages are shown relative to this folder (default: the current one).
+    relative_to: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """Everything the audit says about one page."""
+
+    path: str  #: as reports show it (relative to the current folder when below it)
+    source: Path  #: absolute path
+    docname: str  #: path relative to its tree's root, without suffix
+    fmt: str
+    title: str
+    declared: str | None
+    declared_source: str  #: ``folder``, ``front matter`` or ""
+    landing: bool
+    predicted: str | None  #: ``None`` for unreadable pages
+    confidence: float
+    scores: Mapping[str, float]
+    axes: tuple[float, float]
+    reasons: tuple[str, ...]
+    sections: tuple[SectionResult, ...]
+    verdict: Verdict
+    findings: tuple[Finding, ...]
+    accepted: Verdict | None = None  #: the verdict the front matter's reason accepted
+    reason: str | None = None  #: the front matter's reason
+    notes: tuple[tuple[int, str], ...] = ()  #: (line, message): reader and front-matter problems
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """The pages audited, the gaps of their trees, and how long it took."""
+
+    pages: tuple[PageResult, ...]
+    gaps: tuple[Gap, ...]
+    duration: float
+    trees: tuple[Tree, ...] = field(default=())
+
+    def found(self, verdicts: Iterable[Verdict]) -> list[PageResult]:
+        """Return the pages whose verdict is one of *verdicts*."""
+        wanted = set(verdicts)
+        return [p for p in self.pages if p.verdict in wanted]
+
+    def summary(self) -> dict[str, Any]:
+        """Return the counts per verdict, declared and predicted category and gap kind."""
+        verdicts = Counter(p.verdict.value for p in self.pages)
+        declared = Counter(p.declared or "none" for p in self.pages)
+        predicted = Counter(p.predicted or "none" for p in self.pages)
+        gaps = Counter(g.kind for g in self.gaps)
+        return {
+            "pages": len(self.pages),
+            "verdicts": {v.value: verdicts.get(v.value, 0) for v in Verdict},
+            "accepted": sum(1 for p in self.pages if p.accepted is not None),
+            "declared": {c: declared.get(c, 0) for c in (*CATEGORIES, "none")},
+            "predicted": {c: predicted.get(c, 0) for c in (*CATEGORIES, "none")},
+            "gaps": {k: gaps.get(k, 0) for k in GAP_KINDS},
+            "duration": round(self.duration, 3),
+        }
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _folders(tree: Tree, declared: Iterable[Declared], base: Path) -> dict[str, str]:
+    """Map each category to its folder in *tree*, as messages show it (``docs/explanation/``)."""
+    shallowest: dict[str, str] = {}
+    for d in declared:
+        if d.category and d.source == "folder" and d.folder:
+            known = shallowest.get(d.category)
+            if known is None or d.folder.count("/") < known.count("/"):
+                shallowest[d.category] = d.folder
+    root = _display(tree.root, base)
+    prefix = "" if root in {"", "."} else root.rstrip("/") + "/"
+    return {c: f"{prefix}{shallowest.get(c, CATEGORY_FOLDERS[c])}/" for c in CATEGORIES}
+
+
+_WARNING_LINE = re.compile(r"^line (\d+):\s*")
+
+
+def _notes(page: Page, declared: Declared) -> tuple[tuple[int, str], ...]:
+    notes: list[tuple[int, str]] = []
+    if page.front_matter_error:
+        notes.append((1, f"front matter ignored: {page.front_matter_error}"))
+    if declared.problem:
+        notes.append((1, declared.problem))
+    for warning in page.warnings:
+        match = _WARNING_LINE.match(warning)
+        line = int(match.group(1)) if match else 1
+        notes.append((line, warning[match.end() :] if match else warning))
+    return tuple(notes)
+
+
+def _words(blocks: Iterable[Block]) -> int:
+    return sum(len(b.text.split()) for b in blocks if b.kind != "blank")
+
+
+def _top_sections(page: Page) -> list[tuple[str, int, list[Block]]]:
+    """Return the page's top-level sections (below its title) with every block inside them."""
+    sections = [s for s in page.sections if s.level > 0]
+    if len(sections) < 2:  # noqa: PLR2004 - a title and at least one section below it
+        return []
+    title_level = sections[0].level
+    below = [s for s in sections[1:] if s.level > title_level]
+    if not below:
+        return []
+    top = min(s.level for s in below)
+    spans: list[tuple[str, int, list[Block]]] = []
+    for section in below:
+        if section.level == top:
+            spans.append((section.title, section.line, list(section.blocks)))
+        elif spans:
+            spans[-1][2].extend(section.blocks)
+    return spans
+
+
+@dataclass(slots=True)
+class _Classifier:
+    """The classifier's two functions, imported on first use."""
+
+    page: Callable[[Page], Any]
+    blocks: Callable[..., Any]
+
+    @classmethod
+    def load(cls) -> _Classifier:
+        from tools.audit import _classify  # noqa: PLC0415 - imported lazily (Sphinx, tests)
+
+        return cls(_classify.classify_page, _classify.classify_blocks)
+
+
+def _page_result(  # noqa: PLR0917 - the parts of one page's result, all private
+    source: Source,
+    display: str,
+    page: Page,
+    declared: Declared,
+    classifier: _Classifier,
+    folders: Mapping[str, str],
+    thresholds: Thresholds,
+) -> PageResult:
+    classification = classifier.page(page)
+    sections: list[SectionResult] = []
+    for title, line, blocks in _top_sections(page):
+        words = _words(blocks)
+        if words >= thresholds.section_min_words and declared.category and not declared.landing:
+            judged = classifier.blocks(blocks, title)
+            sections.append(
+                SectionResult(title, line, words, judged.predicted, judged.confidence),
+            )
+        else:
+            sections.append(SectionResult(title, line, words))
+    judgement = judge(declared, classification, sections, folders, thresholds)
+    return PageResult(
+        path=display,
+        source=source.path,
+        docname=source.docname,
+        fmt=source.fmt,
+        title=page.title,
+        declared=declared.category,
+        declared_source=declared.source,
+        landing=declared.landing,
+        predicted=classification.predicted,
+        confidence=classification.confidence,
+        scores=dict(classification.scores),
+        axes=(float(classification.axes[0]), float(classification.axes[1])),
+        reasons=tuple(classification.reasons),
+        sections=tuple(sections),
+        verdict=judgement.verdict,
+        findings=judgement.findings,
+        accepted=judgement.accepted,
+        reason=judgement.reason,
+        notes=_notes(page, declared),
+    )
+
+
+def _unreadable(source: Source, display: str, declared: Declared, error: ReadError) -> PageResult:
+    line = error.line or 1
+    return PageResult(
+        path=display,
+        source=source.path,
+        docname=source.docname,
+        fmt=source.fmt,
+        title="",
+        declared=declared.category,
+        declared_source=declared.source,
+        landing=declared.landing,
+        predicted=None,
+        confidence=0.0,
+        scores={},
+        axes=(0.0, 0.0),
+        reasons=(),
+        sections=(),
+        verdict=Verdict.UNREADABLE,
+        findings=(Finding(Verdict.UNREADABLE, line, error.message),),
+    )
+
+
+def _coverage_sources(
+    tree: Tree, options: AuditOptions
+) -> tuple[list[SchemaProperty], list[CliCommand]]:
+    checkout = next(
+        (d for d in (tree.root, *tree.root.parents) if (d / AUTO_SCHEMA_DIR).is_dir()), None
+    )
+    if options.schema_dirs is True:
+        dirs = [checkout / AUTO_SCHEMA_DIR] if checkout else []
+    elif options.schema_dirs is False:
+        dirs = []
+    else:
+        dirs = list(options.schema_dirs)
+    if options.cli is True:
+        spec = AUTO_CLI if checkout else None
+    elif options.cli is False:
+        spec = None
+    else:
+        spec = options.cli
+    return schema_properties(dirs), cli_commands(spec) if spec else []
+
+
+def _selector(paths: Sequence[Path]) -> Callable[[Path], bool]:
+    files = {p for p in paths if not p.is_dir()}
+    dirs = tuple(p for p in paths if p.is_dir())
+
+    def selected(path: Path) -> bool:
+        return path in files or any(path.is_relative_to(d) for d in dirs)
+
+    return selected
+
+
+# --------------------------------------------------------------------------- the audit
+
+
+def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
+    paths: Sequence[Path | str],
+    *,
+    options: AuditOptions | None = None,
+) -> AuditResult:
+    """Audit the pages at *paths* (pages or folders) and the gaps of the trees they are in.
+
+    Raises :class:`AuditUsageError` for a path that does not exist or is not a
+    page, or a ``changed_from`` git cannot resolve.  Every page problem
+    (unreadable, broken front matter, unclosed fences) is reported in the
+    result, never raised.
+    """
+    options = options or AuditOptions()
+    started = time.perf_counter()
+    base = (options.relative_to or Path.cwd()).absolute()
+    wanted = [Path(p).absolute() for p in paths]
+    trees: dict[Path, Tree] = {}
+    chosen: dict[Path, list[Path]] = {}
+    for path in wanted:
+        tree = find_tree(path)
+        if path.is_file() and path.suffix not in PAGE_FORMATS:
+            msg = f"{path}: not a page (the audit reads .md, .rst and .txt files)"
+            raise AuditUsageError(msg)
+        trees.setdefault(tree.root, tree)
+        chosen.setdefault(tree.root, []).append(path)
+    changed: set[Path] | None = None
+    if options.changed_from:
+        changed = set()
+        for root in trees:
+            changed |= changed_files(options.changed_from, root)
+    classifier = _Classifier.load()
+    results: list[PageResult] = []
+    gaps: list[Gap] = []
+    for root, tree in trees.items():
+        sources = discover(tree)
+        known = {s.path for s in sources}
+        for extra in chosen[root]:
+            if extra.is_file() and extra not in known and extra.is_relative_to(root):
+                rel = PurePosixPath(extra.relative_to(root).as_posix())
+                sources.append(Source(extra, rel, PAGE_FORMATS[extra.suffix]))
+        if options.exclude:
+            sources = [s for s in sources if not any(s.rel.match(p) for p in options.exclude)]
+        selected = _selector(chosen[root])
+        read: list[tuple[Source, Page | ReadError, Declared]] = []
+        for source in sources:
+            try:
+                page: Page | ReadError = _read(source.path, options.max_bytes)
+            except ReadError as error:
+                page = error
+            front = page.front_matter if not isinstance(page, ReadError) else {}
+            read.append((source, page, declared_category(source.rel, front)))
+        folders = _folders(tree, (d for _, _, d in read), base)
+        for source, page, declared in read:
+            if not selected(source.path) or (changed is not None and source.path not in changed):
+                continue
+            display = _display(source.path, base)
+            if isinstance(page, ReadError):
+                results.append(_unreadable(source, display, declared, page))
+            else:
+                results.append(
+                    _page_result(
+                        source, display, page, declared, classifier, folders, options.thresholds
+                    ),
+                )
+        if options.gaps:
+            properties, commands = _coverage_sources(tree, options)
+            tree_pages = [
+                TreePage(
+                    s.docname,
+                    _display(s.path, base),
+                    d,
+                    None if isinstance(p, ReadError) else p,
+                )
+                for s, p, d in read
+            ]
+            gaps.extend(
+                find_gaps(
+                    tree, tree_pages, properties=properties, commands=commands, folders=folders
+                ),
+            )
+    return AuditResult(
+        tuple(results), tuple(gaps), time.perf_counter() - started, tuple(trees.values())
+    )
+
+
+def _read(path: Path, max_bytes: int) -> Page:
+    from tools.audit._reader import read_file  # noqa: PLC0415 - keeps `import tools.audit` light
+
+    try:
+        return read_file(path, max_bytes=max_bytes)
+    except ReadError:
+        raise
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ReadError(path, f"cannot be read ({exc})") from exc
