@@ -86,6 +86,8 @@ class _Cluster:
     referenced: dict[Path, set[str]] = dataclasses.field(default_factory=dict)
     #: Hub values files -> the chart ids of the hubs using them (and those hubs' labels).
     layouts: dict[Path, dict[str, str]] = dataclasses.field(default_factory=dict)
+    #: Whether cluster.yaml could be read as a mapping (so unreferenced files are known).
+    readable: bool = False
     #: Paths in cluster.yaml already reported by the path-escape rule.
     escapes: set[JsonPath] = dataclasses.field(default_factory=set)
 
@@ -229,6 +231,7 @@ class _Checker:
         file = cluster.file
         findings = schema_findings("cluster", data)
         if isinstance(data, dict):
+            cluster.readable = True
             name = data.get("name")
             if isinstance(name, str) and name != cluster.folder:
                 message = (
@@ -390,11 +393,12 @@ class _Checker:
             return
         pin = self.load(self.charts[chart]).data
         chart_name = pin.get("name") if isinstance(pin, dict) else None
+        shown = repr(chart) if chart_name == chart else f"{chart!r} ({chart_name})"
         if chart_name == "daskhub":
             for key in data:
                 if key in _jupyterhub_keys():
                     message = (
-                        f"{label} uses chart {chart!r} (daskhub): move {key!r} under "
+                        f"{label} uses chart {shown}: move {key!r} under "
                         "jupyterhub: (the daskhub layout)"
                     )
                     self.add(path, Finding((key,), "chart-layout", message))
@@ -402,7 +406,7 @@ class _Checker:
             for key in data:
                 if key in _DASKHUB_KEYS:
                     message = (
-                        f"{label} uses chart {chart!r} (jupyterhub), which has no {key!r}: "
+                        f"{label} uses chart {shown}, which has no {key!r}: "
                         "put the JupyterHub values at the top level, or use a daskhub chart"
                     )
                     self.add(path, Finding((key,), "chart-layout", message))
@@ -427,7 +431,7 @@ class _Checker:
                     self.check_misnamed(path, doc.data)
             else:
                 self.checked.add(path)
-            if cluster.file.is_file():
+            if cluster.readable:
                 message = (
                     "file is not used by cluster.yaml: list it in a hub's or the "
                     "support release's values_files, or delete it"
@@ -460,6 +464,8 @@ class _Checker:
     ) -> None:
         """Flag every use of a domain after the first (and the first, for a focused cluster)."""
         for domain, uses in domains.items():
+            if len(uses) < 2:  # noqa: PLR2004 - a domain used twice
+                continue
             for position, (cluster, hub) in enumerate(uses):
                 first_cluster, first_hub = uses[1 if position == 0 else 0]
                 if position == 0 and (focus != cluster.folder or first_cluster.folder == focus):

@@ -171,7 +171,7 @@ def _required_messages(kind: str, error: ValidationError, data: Any, where: str)
         if "then" in error.schema_path and prop == provider:
             messages.append(
                 f"provider is {provider!r} but there is no {prop!r} block: "
-                f"add a {prop}: block saying how to reach the cluster"
+                f"add the {prop}: block saying how to reach the cluster"
             )
             continue
         sub = schema.get("properties", {}).get(prop, {})
@@ -226,7 +226,9 @@ def _simple_message(error: ValidationError, where: str) -> str:
         ),
         "const": lambda: f"{where} must be {value!r} (got {instance!r})",
         "pattern": lambda: (
-            f"{where} {instance!r} is not valid{_example(schema) or f': it must match {value}'}"
+            f"{where} must look like {schema['examples'][0]} (got {instance!r})"
+            if _example(schema)
+            else f"{where} must match {value} (got {instance!r})"
         ),
         "minItems": lambda: f"{where} must have at least {value} item{'s' if value != 1 else ''}",
         "not": lambda: (
