@@ -103,12 +103,16 @@ def _validator_at(name: str, parts: tuple[str | int, ...]) -> jsonschema.Draft20
     root = load_schema(name)
     registry: Registry[Any] = Registry().with_resource(root["$id"], Resource.from_contents(root))
     return jsonschema.Draft202012Validator(
-        {"$ref": root["$id"] + "#" + _pointer(parts)}, registry=registry
+        {"$ref": root["$id"] + "#" + _pointer(parts)},
+        registry=registry,
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
     )
 
 
 def _errors(name: str, instance: Any) -> list[tuple[str, str]]:
-    validator = jsonschema.Draft202012Validator(load_schema(name))
+    validator = jsonschema.Draft202012Validator(
+        load_schema(name), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
     return sorted((e.json_path, e.message) for e in validator.iter_errors(instance))
 
 
@@ -490,3 +494,37 @@ def test_example_secret_files_hold_only_sops_ciphertext(path: Path) -> None:
     assert leaves
     plain = [where for where, value in leaves if not _ENC.match(str(value))]
     assert not plain, f"unencrypted values at {plain}"
+
+
+def _hub_cases() -> list[tuple[str, dict[str, Any], Path]]:
+    return [(folder.name, hub, folder) for folder, data in _cluster_files() for hub in data["hubs"]]
+
+
+@pytest.mark.parametrize(
+    ("cluster", "hub", "folder"),
+    _hub_cases(),
+    ids=[f"{c}/{h['name']}" for c, h, _ in _hub_cases()],
+)
+def test_example_hub_values_agree_with_its_cluster_entry(cluster, hub, folder) -> None:
+    """Host names and callback URLs in a hub's values name the domain cluster.yaml gives it."""
+    assert hub["domain"] == f"{hub['name']}.{cluster}.hubs.example.org"
+    assert hub["values_files"][-1] == f"enc-{hub['name']}.secret.values.yaml"
+    domain = hub["domain"]
+    seen = []
+    for rel in hub["values_files"]:
+        if "secret" in rel:
+            continue
+        values = _read(folder / rel)
+        values = values.get("jupyterhub", values)
+        hosts = [
+            values.get("ingress", {}).get("hosts"),
+            values.get("proxy", {}).get("https", {}).get("hosts"),
+            *[tls["hosts"] for tls in values.get("ingress", {}).get("tls", [])],
+        ]
+        seen.extend(h for h in hosts if h is not None)
+        for settings in values.get("hub", {}).get("config", {}).values():
+            url = settings.get("oauth_callback_url")
+            if url is not None:
+                assert url == f"https://{domain}/hub/oauth_callback", rel
+    assert seen, f"no values file of {cluster}/{hub['name']} names its host"
+    assert all(hosts == [domain] for hosts in seen)
