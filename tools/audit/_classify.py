@@ -1,0 +1,199 @@
+"""Which Diátaxis category a page (or a section) reads as, and why.
+
+The model is a multinomial logistic regression over the signals of
+:mod:`tools.audit._features` (prose and structure only), with weights from
+``weights.json`` (made by ``python -m tools.audit.train``).  It runs in pure
+Python: a page costs one pass over its blocks and a sparse dot product.
+
+The classifier never looks at a page's path, anchors, labels, link targets,
+toctree entries or front matter: it sees ``Block`` objects whose text has link
+and role markup replaced by the visible text.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tools.audit._features import SIGNALS, Signal, extract
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from tools.audit._reader import Block, Page
+
+__all__ = [
+    "CATEGORIES",
+    "SIGNALS",
+    "Classification",
+    "Model",
+    "Signal",
+    "classify_blocks",
+    "classify_page",
+    "load_model",
+]
+
+#: The four Diátaxis categories, in the order of the compass (action/acquisition first).
+CATEGORIES = ("tutorial", "how-to", "reference", "explanation")
+
+_WEIGHTS = Path(__file__).with_name("weights.json")
+#: Below this many words a text says little: its probabilities are drawn towards uniform.
+_FULL_WORDS = 150
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The category a text reads as, how sure, where it sits on the compass, and why."""
+
+    #: One of :data:`CATEGORIES`.
+    predicted: str
+    #: Margin between the two most likely categories (0 = a tie, 1 = certain).
+    confidence: float
+    #: Probability per category; they sum to 1.
+    scores: Mapping[str, float]
+    #: (action -1 … cognition +1, acquisition -1 … application +1), from the probabilities.
+    axes: tuple[float, float]
+    #: 2 to 5 signals that weighed most for the predicted category, in words a writer uses.
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Weights of the classifier: per category, a weight per feature and a bias."""
+
+    features: tuple[str, ...]
+    weights: Mapping[str, Mapping[str, float]]
+    bias: Mapping[str, float]
+    vocabulary: frozenset[str]
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Model:
+        """Build a model from the content of a weights file."""
+        features = tuple(str(f) for f in data["features"])
+        weights = {
+            c: {f: float(v) for f, v in zip(features, data["weights"][c], strict=True) if v}
+            for c in CATEGORIES
+        }
+        bias = {c: float(data["bias"][c]) for c in CATEGORIES}
+        vocabulary = frozenset(f[2:] for f in features if f.startswith("w:"))
+        return cls(features, weights, bias, vocabulary)
+
+
+@functools.cache
+def load_model(path: Path | None = None) -> Model:
+    """Load the weights shipped with the audit (or the file at *path*), once."""
+    data = json.loads((path or _WEIGHTS).read_text(encoding="utf-8"))
+    return Model.from_data(data)
+
+
+_SIGNAL_BY_NAME = {s.name: s for s in SIGNALS}
+_NAMES = {
+    "tutorial": "tutorials",
+    "how-to": "how-to guides",
+    "reference": "reference",
+    "explanation": "explanation",
+}
+
+
+def _softmax(z: Mapping[str, float]) -> dict[str, float]:
+    top = max(z.values())
+    e = {c: math.exp(v - top) for c, v in z.items()}
+    s = sum(e.values())
+    return {c: v / s for c, v in e.items()}
+
+
+def _reason(name: str, counts: Mapping[str, float]) -> str | None:
+    signal = _SIGNAL_BY_NAME.get(name)
+    if signal is None:
+        return None
+    n = counts.get(name, 0)
+    pct = counts.get(f"{name}_pct", 0)
+    if not n and not pct:
+        return None
+    return signal.reason.format(n=int(n), pct=int(pct))
+
+
+def _classify(blocks: Sequence[Block], title: str, model: Model) -> Classification:
+    feats = extract(blocks, title, vocabulary=model.vocabulary)
+    values = feats.values
+    logits: dict[str, float] = {}
+    for c in CATEGORIES:
+        wc = model.weights[c]
+        logits[c] = model.bias[c] + sum(wc[f] * v for f, v in values.items() if v and f in wc)
+    # short texts carry little evidence: temper the logits towards uniform
+    temper = min(1.0, math.sqrt((feats.words + 10) / _FULL_WORDS))
+    probs = _softmax({c: v * temper for c, v in logits.items()})
+    ranked = sorted(CATEGORIES, key=lambda c: -probs[c])
+    best, second = ranked[0], ranked[1]
+    confidence = probs[best] - probs[second]
+    cognition = probs["reference"] + probs["explanation"] - probs["tutorial"] - probs["how-to"]
+    application = probs["how-to"] + probs["reference"] - probs["tutorial"] - probs["explanation"]
+    reasons = _reasons(values, feats.counts, best, model)
+    return Classification(
+        predicted=best,
+        confidence=round(confidence, 4),
+        scores={c: round(probs[c], 4) for c in CATEGORIES},
+        axes=(round(cognition, 4), round(application, 4)),
+        reasons=reasons,
+    )
+
+
+def _reasons(
+    values: Mapping[str, float], counts: Mapping[str, float], best: str, model: Model
+) -> tuple[str, ...]:
+    """Name the features that pushed most towards *best* rather than the other categories."""
+    others = [c for c in CATEGORIES if c != best]
+    wb = model.weights[best]
+    contrib: list[tuple[float, str]] = []
+    words: list[tuple[float, str]] = []
+    for f, v in values.items():
+        if not v or f not in wb:
+            continue
+        push = v * (wb[f] - sum(model.weights[c].get(f, 0.0) for c in others) / len(others))
+        if push <= 0:
+            continue
+        if f.startswith("w:"):
+            words.append((-push, f[2:]))
+        else:
+            contrib.append((-push, f))
+    contrib.sort()
+    words.sort()
+    out: list[str] = []
+    for _, f in contrib:
+        text = _reason(f, counts)
+        if text and text not in out:
+            out.append(text)
+        if len(out) == 4:  # noqa: PLR2004 - leave room for the words
+            break
+    if words:
+        listed = ", ".join(f"“{w}”" for _, w in words[:4])
+        out.append(f"words typical of {_NAMES[best]}: {listed}")
+    if len(out) < 2:  # noqa: PLR2004 - always give at least two reasons
+        out.append(f"little else on the page points elsewhere ({counts.get('words', 0):.0f} words)")
+    if len(out) < 2:  # noqa: PLR2004
+        out.append("few signals: the text is short")
+    return tuple(out[:5])
+
+
+def classify_blocks(
+    blocks: Sequence[Block], title: str = "", *, model: Model | None = None
+) -> Classification:
+    """Classify a run of blocks (a section, usually) with an optional *title*.
+
+    Probabilities of short texts are drawn towards uniform, so a three-line
+    section is not called anything with confidence.
+    """
+    return _classify(blocks, title, model or load_model())
+
+
+def classify_page(page: Page, *, model: Model | None = None) -> Classification:
+    """Classify a page read by :func:`tools.audit._reader.read_text` or ``read_file``.
+
+    Only the prose and structure count: the path, anchors, labels, link
+    targets, toctree entries and front matter are never used.
+    """
+    return _classify(page.blocks, "", model or load_model())

@@ -1,0 +1,427 @@
+"""Signals read from a page's prose and structure, for the Diátaxis classifier.
+
+:func:`extract` turns blocks (from :mod:`tools.audit._reader`) into named
+numeric features.  It reads only what a reader of the rendered page sees: the
+prose of headings, paragraphs, list items, admonitions and tables (with link
+and role markup already replaced by its visible text), and the shape of the
+page (lists, code, tables, directives).  It never sees the file's path, its
+anchors or labels, link targets, toctree entries or front matter.
+
+Every hand-designed signal is documented in :data:`SIGNALS`; lexical
+features (``w:<word>``) come from a small vocabulary chosen by the training
+script and stored with the weights.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Container, Sequence
+
+    from tools.audit._reader import Block
+
+__all__ = ["SIGNALS", "Features", "Signal", "extract"]
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One hand-designed signal: its feature name, what it measures, the category it points to."""
+
+    name: str
+    measures: str
+    favours: str
+    #: How a reason mentioning this signal reads; ``{n}`` is the raw count, ``{pct}`` a percentage.
+    reason: str
+
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal("imperative", "share of sentences and list items starting with an instruction verb (run, install, click…)", "how-to", "{pct}% of sentences are instructions (start with a verb such as “run” or “create”)"),
+    Signal("to_verb", "sentences opening with a goal (“To configure X, …”)", "how-to", "{n} sentences open with a goal (“To do X, …”)"),
+    Signal("steps", "numbered list items (steps), log-scaled", "how-to", "{n} numbered steps"),
+    Signal("bullets", "bulleted list items, log-scaled", "reference", "{n} bulleted items"),
+    Signal("you", "“you”, “your” per 100 words", "how-to", "addresses the reader as “you” ({n} times)"),
+    Signal("we", "“we”, “our”, “us” per 100 words", "tutorial", "speaks as “we” ({n} times)"),
+    Signal("lets", "“let's” / “let us”", "tutorial", "“let's …” ({n} times): a guided lesson"),
+    Signal("tutorial_phrases", "“in this tutorial”, “you will learn”, “you'll”, “we will”, “congratulations”, “at the end”", "tutorial", "lesson phrasing (“in this tutorial”, “you will …”) {n} times"),
+    Signal("sequence", "sequence words: now, next, then, first, finally, once, after that", "tutorial", "{n} sequence words (now, next, then…)"),
+    Signal("see_output", "shown results: “you should see”, “output”, “result”, “looks like”", "tutorial", "shows the expected result {n} times (“you should see…”)"),
+    Signal("modal", "modal verbs: should, must, may, might, could, can", "explanation", "{n} modal verbs (should, must, may…)"),
+    Signal("causal", "reasoning connectives: because, therefore, however, although, since, thus, whereas, historically", "explanation", "reasons and trade-offs: {n} words like “because”, “however”"),
+    Signal("hedges", "hedges and generalisations: usually, typically, often, generally, sometimes, perhaps", "explanation", "{n} hedges (usually, often, typically…)"),
+    Signal("concept_words", "words about ideas: concept, approach, design, model, architecture, purpose, reason, why", "explanation", "talks about ideas and design ({n} words like “concept”, “approach”)"),
+    Signal("ref_words", "reference vocabulary: default, type, returns, required, optional, parameter, value, deprecated", "reference", "reference vocabulary ({n} words like “default”, “type”, “returns”)"),
+    Signal("third_person", "sentences whose subject is the thing described (“This option sets…”, “Returns…”)", "reference", "{n} sentences describe a thing in the third person (“Returns…”, “Sets…”)"),
+    Signal("sentence_len", "mean words per sentence (scaled)", "explanation", "long sentences (about {n} words on average)"),
+    Signal("short_sentences", "share of sentences under 8 words", "reference", "{pct}% of sentences are short fragments"),
+    Signal("paragraph_len", "mean words per paragraph (scaled)", "explanation", "long paragraphs (about {n} words on average)"),
+    Signal("prose_share", "share of blocks that are paragraphs", "explanation", "{pct}% of blocks are running prose"),
+    Signal("code_share", "share of lines that are code", "how-to", "{pct}% of lines are code"),
+    Signal("code_blocks", "code blocks, log-scaled", "how-to", "{n} code blocks"),
+    Signal("console", "console blocks or commands with a prompt, log-scaled", "how-to", "{n} command-line examples"),
+    Signal("code_after_colon", "code blocks introduced by a sentence ending in “:”", "how-to", "{n} commands introduced by a sentence ending in “:”"),
+    Signal("output_after_command", "a command followed by its output (another code block)", "tutorial", "{n} commands followed by their output"),
+    Signal("tables", "tables, log-scaled", "reference", "{n} tables"),
+    Signal("table_share", "share of blocks that are tables or field/definition items", "reference", "{pct}% of blocks are tables or definitions"),
+    Signal("definitions", "field list, definition list and glossary items, log-scaled", "reference", "{n} definitions or fields"),
+    Signal("api_directives", "API description directives (function, class, option, confval, autodoc…)", "reference", "{n} API descriptions (functions, options, settings)"),
+    Signal("signatures", "signature-like text: name(args), --options, KEY=value", "reference", "{n} signatures or options (“name(args)”, “--flag”)"),
+    Signal("inline_code", "inline code spans per 100 words", "reference", "dense inline code ({n} spans)"),
+    Signal("admonitions", "admonitions (note, warning, tip…), log-scaled", "how-to", "{n} notes, tips or warnings"),
+    Signal("tabs", "tab sets, dropdowns, grids and other containers", "how-to", "{n} tab sets or containers"),
+    Signal("images", "images and figures", "tutorial", "{n} images or screenshots"),
+    Signal("headings", "headings per 1000 words", "reference", "{n} headings"),
+    Signal("h_howto", "headings phrased “How to …” / “How do I …”", "how-to", "headings phrased “How to …”"),
+    Signal("h_imperative", "headings starting with an instruction verb (“Install X”)", "how-to", "{n} headings are instructions (“Install X”)"),
+    Signal("h_gerund", "headings starting with an -ing verb (“Installing X”)", "how-to", "{n} headings start with “-ing” (“Configuring …”)"),
+    Signal("h_question", "headings that are questions or start with Why/What/When", "explanation", "{n} headings ask questions (“Why …?”)"),
+    Signal("h_about", "headings like About/Overview/Background/Understanding/Concepts/Introduction", "explanation", "headings such as “About …”, “Overview”, “Background”"),
+    Signal("h_lesson", "headings like Prerequisites/What you'll need/Next steps/Summary/Conclusion", "tutorial", "lesson headings (“Prerequisites”, “Next steps”)"),
+    Signal("h_api", "headings that are names of code things (backticks, dots, parentheses, options)", "reference", "{n} headings name code things (API, options)"),
+    Signal("h_nouns", "headings that are short noun phrases (no verb, no question)", "reference", "{n} headings are bare names"),
+    Signal("words", "page length in words (log-scaled)", "explanation", "{n} words"),
+    Signal("numbers", "numbers and versions per 100 words", "reference", "many numbers and versions ({n})"),
+)
+
+_VERBS = frozenset(
+    """
+    activate add adjust allow apply assign authenticate back browse build call change check choose
+    clean click clone close commit configure confirm connect copy create define delete deploy
+    describe disable download drag edit enable enter ensure export extract fetch fill find follow
+    generate get give go grant import include initialise initialize insert install keep launch list
+    load log login look make mark merge modify mount move navigate note open paste pick place point
+    press provide pull push put read rebuild reboot record reload remember remove rename replace
+    request restart restore retrieve return review run save scroll search select send set setup
+    share sign specify start stop submit switch take tell test try turn type uncomment uninstall
+    unpack update upgrade upload use verify visit wait write
+    """.split()
+)
+_ABOUT = frozenset(
+    "about overview background understanding concepts concept introduction architecture design"
+    " history motivation rationale theory principles philosophy terminology glossary".split()
+)
+_LESSON = (
+    "prerequisite",
+    "requirements",
+    "what you",
+    "next step",
+    "summary",
+    "conclusion",
+    "before you",
+    "what we",
+    "wrap",
+    "recap",
+    "learning objectives",
+    "goals",
+    "what's next",
+)
+_QUESTION_START = frozenset("why what when which who where does do is are can should".split())
+_YOU = frozenset({"you", "your", "yours", "yourself", "you'll", "you're", "you've", "you'd"})
+_WE = frozenset({"we", "our", "us", "we'll", "we're", "we've", "ours"})
+_SEQUENCE = frozenset({"now", "next", "then", "first", "finally", "once", "afterwards", "later"})
+_MODAL = frozenset({"should", "must", "may", "might", "could", "can", "would", "shall"})
+_CAUSAL = frozenset(
+    "because therefore however although though since thus hence whereas historically consequently"
+    " instead rather why while unlike".split()
+)
+_HEDGES = frozenset(
+    "usually typically often generally sometimes perhaps likely probably mostly rarely normally".split()
+)
+_CONCEPT = frozenset(
+    "concept concepts approach design model architecture purpose reason reasons idea ideas"
+    " tradeoff tradeoffs trade-off trade-offs philosophy understand understanding means".split()
+)
+_REF_WORDS = frozenset(
+    "default defaults type returns return required optional parameter parameters value values"
+    " deprecated argument arguments string integer boolean bool int str float none null"
+    " attribute attributes property properties option options syntax".split()
+)
+_THIRD = frozenset(
+    "returns sets gets creates specifies defines contains lists shows displays controls"
+    " represents determines enables disables allows indicates describes configures".split()
+)
+_API_DIRECTIVE = re.compile(
+    r"^(?:auto\w+|(?:py|js|c|cpp|rst|std):\w+|function|class|method|attribute|data|exception|module"
+    r"|confval|option|cmdoption|envvar|describe|object|program|currentmodule|decorator|property)$"
+)
+_TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "grid-item", "card"})
+
+_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
+_START = re.compile(r"(?:^|[.!?][\"')\]]*\s+)[*_\"'(`]*([A-Za-z][A-Za-z'-]*)", re.MULTILINE)
+_SENT_END = re.compile(r"[.!?](?:[\"')\]]*)(?:\s|$)")
+_NUMBER = re.compile(r"\b\d[\d.]*\b")
+_SIGNATURE = re.compile(r"\b[\w.]+\([^()\n]{0,80}\)|(?<![\w-])--?[a-z][\w-]+|\b[A-Z_]{3,}=")
+_PROMPT_LINE = re.compile(r"^\s*(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
+_PHRASES_TUTORIAL = re.compile(
+    r"in this tutorial|this tutorial|you will learn|you'll learn|you will|you'll|we will|we'll"
+    r"|congratulations|at the end of this|by the end|let's|let us|our first|we now|we just"
+)
+_PHRASES_OUTPUT = re.compile(
+    r"you should see|should see|the output|output (?:is|looks|will)|looks like|you will see"
+    r"|you'll see|prints|displays|shows something like|similar to the following"
+)
+_HOWTO_H = re.compile(r"^(?:how (?:to|do|can)|to \w+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Feature values (for the model) and raw counts (for the reasons)."""
+
+    values: dict[str, float]
+    counts: dict[str, float]
+    words: int
+
+
+def _log(n: float) -> float:
+    return math.log1p(n)
+
+
+def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one over the headings
+    blocks: Sequence[Block], title: str = "", *, vocabulary: Container[str] | None = None
+) -> Features:
+    """Compute the features of a page or section from its *blocks* (and *title*).
+
+    Lexical features ``w:<word>`` are made for the words in *vocabulary* (every word when None).
+    """
+    prose: list[str] = []
+    headings: list[str] = [title] if title else []
+    n_par = n_ord = n_bul = n_code = n_console = n_table = n_def = n_api = n_adm = n_tabs = 0
+    n_img = code_lines = prose_lines = code_after_colon = output_after = 0
+    api_args: list[str] = []
+    par_words: list[int] = []
+    prev_kind = ""
+    prev_text = ""
+    for b in blocks:
+        kind = b.kind
+        if kind == "paragraph":
+            n_par += 1
+            text = b.text.replace("\n", " ")
+            prose.append(text)
+            prose_lines += b.text.count("\n") + 1
+            par_words.append(text.count(" ") + 1)
+        elif kind in {"list", "ordered_list"}:
+            text = b.text.replace("\n", " ")
+            prose.append(text)
+            prose_lines += b.text.count("\n") + 1
+            if b.info in {"field", "definition"}:
+                n_def += 1
+            elif kind == "ordered_list":
+                n_ord += 1
+            else:
+                n_bul += 1
+        elif kind == "heading":
+            if b.text:
+                headings.append(b.text)
+        elif kind in {"code", "console"}:
+            lines = b.text.count("\n") + 1
+            code_lines += lines
+            if kind == "console" or _PROMPT_LINE.search(b.text):
+                n_console += 1
+            else:
+                n_code += 1
+            if prev_text.rstrip().endswith(":") and prev_kind in {
+                "paragraph",
+                "list",
+                "ordered_list",
+            }:
+                code_after_colon += 1
+            if prev_kind in {"code", "console"}:
+                output_after += 1
+        elif kind == "table":
+            n_table += 1
+            prose.append(b.text.replace("|", " ").replace("\n", " "))
+        elif kind == "admonition":
+            n_adm += 1
+            if b.text:
+                prose.append(b.text)
+        elif kind == "directive":
+            if _API_DIRECTIVE.match(b.info):
+                n_api += 1
+                api_args.append(b.text)
+            elif b.info in _TABS:
+                n_tabs += 1
+        elif kind == "image":
+            n_img += 1
+            if b.text:
+                prose.append(b.text)
+        prev_kind = kind
+        if kind != "heading":
+            prev_text = b.text
+    text = "\n".join(prose)
+    low = text.lower()
+    words = _WORD.findall(low)
+    n_words = len(words)
+    counts = Counter(words)
+    starts = [m.lower() for m in _START.findall(text)]
+    n_sent = max(1, len(starts))
+    n_end = max(1, len(_SENT_END.findall(text)))
+    imperative = 0
+    third = 0
+    to_verb = 0
+    for s in starts:
+        if s in _VERBS:
+            imperative += 1
+        elif s in _THIRD:
+            third += 1
+        elif s == "to":
+            to_verb += 1
+    per100 = 100.0 / max(n_words, 20)
+
+    def total(lex: frozenset[str]) -> int:
+        return sum(counts[w] for w in lex if w in counts)
+
+    you, we = total(_YOU), total(_WE)
+    lets = low.count("let's") + low.count("let us")
+    tut = len(_PHRASES_TUTORIAL.findall(low))
+    seq = total(_SEQUENCE)
+    out = len(_PHRASES_OUTPUT.findall(low))
+    modal, causal, hedges = total(_MODAL), total(_CAUSAL), total(_HEDGES)
+    concept, refw = total(_CONCEPT), total(_REF_WORDS)
+    inline = text.count("`") // 2
+    signatures = len(_SIGNATURE.findall(text)) + sum(1 for a in api_args if "(" in a)
+    numbers = len(_NUMBER.findall(text))
+    sent_len = n_words / max(n_sent, n_end)
+    short = 0
+    for chunk in re.split(r"(?<=[.!?])\s+|\n", text):
+        if 0 < chunk.count(" ") + 1 < 8:  # noqa: PLR2004 - a fragment
+            short += 1
+    n_chunks = max(1, text.count("\n") + 1 + len(_SENT_END.findall(text)))
+    n_blocks = max(1, len(blocks))
+
+    h_howto = h_imp = h_ger = h_q = h_about = h_lesson = h_api = h_noun = 0
+    for h in headings:
+        hl = h.strip().lower().lstrip("0123456789. ")
+        first = hl.split(" ", 1)[0].strip("`*_\"'") if hl else ""
+        if _HOWTO_H.match(hl):
+            h_howto += 1
+        elif first in _VERBS:
+            h_imp += 1
+        elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
+            h_ger += 1
+        elif hl.endswith("?") or first in _QUESTION_START:
+            h_q += 1
+        elif first in _ABOUT or any(w in _ABOUT for w in hl.split()[:3]):
+            h_about += 1
+        elif any(p in hl for p in _LESSON):
+            h_lesson += 1
+        elif "`" in h or "(" in h or "." in hl.strip(".") or hl.startswith("-") or "_" in hl:
+            h_api += 1
+        else:
+            h_noun += 1
+    n_head = len(headings)
+    all_lines = max(1, code_lines + prose_lines)
+
+    counts_out: dict[str, float] = {
+        "imperative": imperative,
+        "to_verb": to_verb,
+        "steps": n_ord,
+        "bullets": n_bul,
+        "you": you,
+        "we": we,
+        "lets": lets,
+        "tutorial_phrases": tut,
+        "sequence": seq,
+        "see_output": out,
+        "modal": modal,
+        "causal": causal,
+        "hedges": hedges,
+        "concept_words": concept,
+        "ref_words": refw,
+        "third_person": third,
+        "sentence_len": round(sent_len),
+        "short_sentences": short,
+        "paragraph_len": round(sum(par_words) / len(par_words)) if par_words else 0,
+        "prose_share": n_par,
+        "code_share": code_lines,
+        "code_blocks": n_code + n_console,
+        "console": n_console,
+        "code_after_colon": code_after_colon,
+        "output_after_command": output_after,
+        "tables": n_table,
+        "table_share": n_table + n_def,
+        "definitions": n_def,
+        "api_directives": n_api,
+        "signatures": signatures,
+        "inline_code": inline,
+        "admonitions": n_adm,
+        "tabs": n_tabs,
+        "images": n_img,
+        "headings": n_head,
+        "h_howto": h_howto,
+        "h_imperative": h_imp,
+        "h_gerund": h_ger,
+        "h_question": h_q,
+        "h_about": h_about,
+        "h_lesson": h_lesson,
+        "h_api": h_api,
+        "h_nouns": h_noun,
+        "words": n_words,
+        "numbers": numbers,
+    }
+    pct = {
+        "imperative": imperative / n_sent,
+        "short_sentences": short / n_chunks,
+        "prose_share": n_par / n_blocks,
+        "code_share": code_lines / all_lines,
+        "table_share": (n_table + n_def) / n_blocks,
+    }
+    hden = 1.0 / max(1, n_head)
+    values: dict[str, float] = {
+        "imperative": pct["imperative"],
+        "to_verb": to_verb / n_sent,
+        "steps": _log(n_ord),
+        "bullets": _log(n_bul),
+        "you": min(you * per100, 10.0),
+        "we": min(we * per100, 10.0),
+        "lets": _log(lets),
+        "tutorial_phrases": _log(tut),
+        "sequence": seq * per100,
+        "see_output": _log(out),
+        "modal": modal * per100,
+        "causal": causal * per100,
+        "hedges": hedges * per100,
+        "concept_words": concept * per100,
+        "ref_words": refw * per100,
+        "third_person": third / n_sent,
+        "sentence_len": min(sent_len, 60.0) / 20.0,
+        "short_sentences": pct["short_sentences"],
+        "paragraph_len": _log(counts_out["paragraph_len"]),
+        "prose_share": pct["prose_share"],
+        "code_share": pct["code_share"],
+        "code_blocks": _log(n_code + n_console),
+        "console": _log(n_console),
+        "code_after_colon": _log(code_after_colon),
+        "output_after_command": _log(output_after),
+        "tables": _log(n_table),
+        "table_share": pct["table_share"],
+        "definitions": _log(n_def),
+        "api_directives": _log(n_api),
+        "signatures": min(signatures * per100, 20.0),
+        "inline_code": min(inline * per100, 30.0),
+        "admonitions": _log(n_adm),
+        "tabs": _log(n_tabs),
+        "images": _log(n_img),
+        "headings": min(n_head * 1000.0 / max(n_words, 50), 100.0),
+        "h_howto": h_howto * hden,
+        "h_imperative": h_imp * hden,
+        "h_gerund": h_ger * hden,
+        "h_question": h_q * hden,
+        "h_about": h_about * hden,
+        "h_lesson": h_lesson * hden,
+        "h_api": h_api * hden,
+        "h_nouns": h_noun * hden,
+        "words": _log(n_words),
+        "numbers": min(numbers * per100, 30.0),
+    }
+    for key, val in pct.items():
+        counts_out[f"{key}_pct"] = round(100 * val)
+    # lexical features: scaled term frequency of every word (the model keeps only its vocabulary)
+    scale = 100.0 / max(n_words, 50)
+    for w, c in counts.items():
+        if vocabulary is None or w in vocabulary:
+            values["w:" + w] = math.log1p(c * scale)
+    return Features(values, counts_out, n_words)

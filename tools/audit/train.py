@@ -1,0 +1,280 @@
+"""Train the audit's page classifier from a documentation tree organised by Diátaxis folders.
+
+Usage::
+
+    python -m tools.audit.train TREE [TREE ...] --out tools/audit/weights.json
+
+Every ``.md``, ``.rst`` and ``.txt`` page under a folder named like a category
+(``tutorials``, ``how-to``, ``guides``, ``reference``, ``explanation``,
+``topics``, ``concepts``… see :data:`FOLDER_CATEGORIES`) is a training example
+of that category; the outermost such folder decides.  Index pages and pages
+under 300 characters are skipped.  The first folder below each TREE that is not
+a category folder names the page's *project* (used by ``evaluate`` to leave one
+project out).
+
+The model is a multinomial logistic regression over the hand-designed signals
+of :mod:`tools.audit._features` plus a small vocabulary of words chosen here.
+It is trained in pure Python by full-batch gradient descent from zero weights,
+on sorted inputs, so the same tree always gives the same ``weights.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import operator
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tools.audit._classify import CATEGORIES
+from tools.audit._errors import ReadError
+from tools.audit._features import SIGNALS, extract
+from tools.audit._reader import read_file
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "FOLDER_CATEGORIES",
+    "Example",
+    "Hyper",
+    "fit",
+    "load_tree",
+    "main",
+]
+
+#: Folder names that give a page its category.
+FOLDER_CATEGORIES: dict[str, str] = {
+    **dict.fromkeys(["tutorial", "tutorials", "lessons", "learn"], "tutorial"),
+    **dict.fromkeys(
+        ["how-to", "how-tos", "howto", "howtos", "how_to", "how-to-guides", "howto-guides",
+         "how-to-guide", "guides", "guide", "recipes"],
+        "how-to",
+    ),
+    **dict.fromkeys(["reference", "references", "ref", "api", "api-reference"], "reference"),
+    **dict.fromkeys(
+        ["explanation", "explanations", "topics", "topic", "concepts", "concept", "background",
+         "discussion", "discussions", "understanding", "explain"],
+        "explanation",
+    ),
+}  # fmt: skip
+_SUFFIXES = {".md", ".rst", ".txt"}
+_MIN_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One labelled page: its features (every word kept), category and project."""
+
+    path: Path
+    project: str
+    label: str
+    values: dict[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Hyper:
+    """Training settings (the defaults are what ``weights.json`` is made with)."""
+
+    vocabulary: int = 300
+    min_df: int = 4
+    min_projects: int = 2
+    l2: float = 0.05
+    word_l2: float = 0.2
+    steps: int = 300
+    rate: float = 0.3
+
+
+def _category(rel: Path) -> tuple[str, str] | None:
+    """Return (project, category) for a page at *rel* (relative to its tree), from folder names."""
+    folders = rel.parts[:-1]
+    for i, name in enumerate(folders):
+        category = FOLDER_CATEGORIES.get(name.lower())
+        if category is not None:
+            project = folders[0] if i > 0 else ""
+            return project, category
+    return None
+
+
+def load_tree(roots: Iterable[Path]) -> list[Example]:
+    """Read every labelled page under *roots*, in sorted order."""
+    examples: list[Example] = []
+    for root in sorted(roots):
+        for path in sorted(root.rglob("*")):
+            if path.suffix.lower() not in _SUFFIXES or not path.is_file():
+                continue
+            rel = path.relative_to(root)
+            if any(part.startswith((".", "_")) for part in rel.parts[:-1]):
+                continue
+            found = _category(rel)
+            if found is None or path.stem.lower() == "index":
+                continue
+            if path.stat().st_size < _MIN_CHARS:
+                continue
+            try:
+                page = read_file(path)
+            except ReadError:
+                continue
+            feats = extract(page.blocks, page.title)
+            examples.append(Example(path, found[0] or root.name, found[1], feats.values))
+    return examples
+
+
+def _select_vocabulary(examples: Sequence[Example], hyper: Hyper) -> list[str]:
+    """Choose the words that best tell the categories apart, seen in several projects."""
+    per_class = {c: sum(1 for e in examples if e.label == c) for c in CATEGORIES}
+    df: dict[str, dict[str, int]] = {}
+    projects: dict[str, set[str]] = {}
+    for e in examples:
+        for key in e.values:
+            if key.startswith("w:"):
+                df.setdefault(key, dict.fromkeys(CATEGORIES, 0))[e.label] += 1
+                projects.setdefault(key, set()).add(e.project)
+    n_projects = len({e.project for e in examples})
+    need = min(hyper.min_projects, n_projects)
+    present = [c for c in CATEGORIES if per_class[c]]
+    scored: list[tuple[float, str]] = []
+    for key, by_class in df.items():
+        if sum(by_class.values()) < hyper.min_df or len(projects[key]) < need:
+            continue
+        word = key[2:]
+        if len(word) < 2 or not word.isascii():  # noqa: PLR2004
+            continue
+        rates = [(by_class[c] + 0.5) / (per_class[c] + 1.0) for c in present]
+        mean = sum(rates) / len(rates)
+        # spread of the class-balanced document frequencies, on a log-odds scale
+        score = max(abs(math.log(r / (1 - min(r, 0.99))) - math.log(mean / (1 - min(mean, 0.99))))
+                    for r in rates) * math.sqrt(mean)  # fmt: skip
+        scored.append((-score, key))
+    scored.sort()
+    return sorted(key for _, key in scored[: hyper.vocabulary])
+
+
+def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, Any]:
+    """Train the model on *examples*; return the data written to ``weights.json``."""
+    hyper = hyper or Hyper()
+    names = [s.name for s in SIGNALS] + _select_vocabulary(examples, hyper)
+    n, d, k = len(examples), len(names), len(CATEGORIES)
+    raw = [[e.values.get(f, 0.0) for f in names] for e in examples]
+    mean = [sum(col) / n for col in zip(*raw, strict=True)]
+    std = [
+        math.sqrt(sum((v - m) ** 2 for v in col) / n) or 1.0
+        for col, m in zip(zip(*raw, strict=True), mean, strict=True)
+    ]
+    x = [[(v - m) / s for v, m, s in zip(row, mean, std, strict=True)] for row in raw]
+    xt = [list(col) for col in zip(*x, strict=True)]
+    labels = [CATEGORIES.index(e.label) for e in examples]
+    # class-balanced sample weights, each project weighted equally within a class
+    groups: dict[tuple[int, str], int] = {}
+    for e, y in zip(examples, labels, strict=True):
+        groups[y, e.project] = groups.get((y, e.project), 0) + 1
+    classes_present = {y for y in labels}
+    sample = []
+    for e, y in zip(examples, labels, strict=True):
+        n_groups_in_class = sum(1 for (c, _p) in groups if c == y)
+        sample.append(n / (len(classes_present) * n_groups_in_class * groups[y, e.project]))
+    total_w = sum(sample)
+    sample = [s / total_w for s in sample]
+    reg = [hyper.word_l2 if f.startswith("w:") else hyper.l2 for f in names]
+    w = [[0.0] * d for _ in range(k)]
+    b = [0.0] * k
+    # Adam, full batch, deterministic
+    mw = [[0.0] * d for _ in range(k)]
+    vw = [[0.0] * d for _ in range(k)]
+    mb, vb = [0.0] * k, [0.0] * k
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, hyper.steps + 1):
+        resid = [[0.0] * n for _ in range(k)]
+        for i, row in enumerate(x):
+            z = [sum(map(operator.mul, w[c], row)) + b[c] for c in range(k)]
+            top = max(z)
+            ez = [math.exp(v - top) for v in z]
+            s = sum(ez)
+            for c in range(k):
+                resid[c][i] = sample[i] * (ez[c] / s - (1.0 if labels[i] == c else 0.0))
+        lr = hyper.rate
+        c1 = 1 - beta1**step
+        c2 = 1 - beta2**step
+        for c in range(k):
+            rc = resid[c]
+            wc, mc, vc = w[c], mw[c], vw[c]
+            for j in range(d):
+                g = sum(map(operator.mul, rc, xt[j])) + reg[j] * wc[j]
+                mc[j] = beta1 * mc[j] + (1 - beta1) * g
+                vc[j] = beta2 * vc[j] + (1 - beta2) * g * g
+                wc[j] -= lr * (mc[j] / c1) / (math.sqrt(vc[j] / c2) + eps)
+            gb = sum(rc)
+            mb[c] = beta1 * mb[c] + (1 - beta1) * gb
+            vb[c] = beta2 * vb[c] + (1 - beta2) * gb * gb
+            b[c] -= lr * (mb[c] / c1) / (math.sqrt(vb[c] / c2) + eps)
+    # fold the standardisation into the weights, so prediction needs only non-zero features
+    weights: dict[str, list[float]] = {}
+    bias: dict[str, float] = {}
+    for c, cat in enumerate(CATEGORIES):
+        wc = [w[c][j] / std[j] for j in range(d)]
+        weights[cat] = [float(f"{v:.6g}") for v in wc]
+        bias[cat] = float(f"{b[c] - sum(wc[j] * mean[j] for j in range(d)):.6g}")
+    return {
+        "format": 1,
+        "categories": list(CATEGORIES),
+        "features": names,
+        "weights": weights,
+        "bias": bias,
+        "mean": [float(f"{m:.6g}") for m in mean],
+        "training": {
+            "pages": n,
+            "per_category": {c: labels.count(i) for i, c in enumerate(CATEGORIES)},
+            "projects": sorted({e.project for e in examples}),
+            "hyper": {
+                "vocabulary": hyper.vocabulary,
+                "min_df": hyper.min_df,
+                "min_projects": hyper.min_projects,
+                "l2": hyper.l2,
+                "word_l2": hyper.word_l2,
+                "steps": hyper.steps,
+                "rate": hyper.rate,
+            },
+        },
+    }
+
+
+def dumps(model: dict[str, Any]) -> str:
+    """Serialise *model* the way ``weights.json`` is written (stable, compact, one line per list)."""
+    return json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line: train on the given trees and write the weights file."""
+    from deployer._fs import write_if_changed  # noqa: PLC0415 - only the CLI writes
+
+    parser = argparse.ArgumentParser(prog="python -m tools.audit.train", description=__doc__.split("\n")[0])
+    parser.add_argument("trees", nargs="+", type=Path, help="documentation trees with Diátaxis folders")
+    parser.add_argument("--out", type=Path, required=True, help="where to write the weights (JSON)")
+    parser.add_argument("--check", action="store_true", help="fail if --out is not what training gives")
+    args = parser.parse_args(argv)
+    missing = [str(t) for t in args.trees if not t.is_dir()]
+    if missing:
+        parser.error(f"not a folder: {', '.join(missing)}")
+    examples = load_tree(args.trees)
+    if len({e.label for e in examples}) < 2:  # noqa: PLR2004
+        parser.error("found pages of fewer than two categories; name folders tutorials/, how-to/, reference/, explanation/")
+    text = dumps(fit(examples))
+    out: Path = args.out
+    if args.check:
+        current = out.read_text(encoding="utf-8") if out.is_file() else ""
+        if current != text:
+            sys.stderr.write(f"{out} is not what training on these trees gives; run without --check\n")
+            return 1
+        return 0
+    changed = write_if_changed(out, text)
+    counts = {c: sum(1 for e in examples if e.label == c) for c in CATEGORIES}
+    state = "written" if changed else "unchanged"
+    sys.stdout.write(f"{out}: {state} ({len(examples)} pages: {counts})\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
