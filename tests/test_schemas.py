@@ -175,7 +175,7 @@ def test_schema_is_valid_draft_2020_12(name: str) -> None:
 def test_every_property_has_a_description_and_a_type(name: str) -> None:
     """Properties (at any depth, in $defs too) are documented: the reference pages need it."""
     root = load_schema(name)
-    missing = []
+    missing: list[str] = []
     for how, parts, sub in _walk(root):
         if how not in ("properties", "patternProperties", "$defs") or _is_prohibition(sub):
             continue
@@ -222,7 +222,9 @@ DEFAULTS = [x for name in SCHEMA_NAMES for x in _annotated(name, "default")]
 @pytest.mark.parametrize(
     ("name", "parts", "value"), EXAMPLES, ids=[f"{n}:{_dotted(p)}" for n, p, _ in EXAMPLES]
 )
-def test_every_example_is_valid_where_it_is_given(name, parts, value) -> None:
+def test_every_example_is_valid_where_it_is_given(
+    name: str, parts: tuple[str | int, ...], value: Any
+) -> None:
     errors = [e.message for e in _validator_at(name, parts).iter_errors(value)]
     assert not errors, f"{name} {_dotted(parts)} example {value!r}: {errors}"
 
@@ -230,7 +232,9 @@ def test_every_example_is_valid_where_it_is_given(name, parts, value) -> None:
 @pytest.mark.parametrize(
     ("name", "parts", "value"), DEFAULTS, ids=[f"{n}:{_dotted(p)}" for n, p, _ in DEFAULTS]
 )
-def test_every_default_is_valid_where_it_is_given(name, parts, value) -> None:
+def test_every_default_is_valid_where_it_is_given(
+    name: str, parts: tuple[str | int, ...], value: Any
+) -> None:
     errors = [e.message for e in _validator_at(name, parts).iter_errors(value)]
     assert not errors, f"{name} {_dotted(parts)} default {value!r}: {errors}"
 
@@ -374,7 +378,7 @@ def test_hub_rejects_bad_sizes_and_unknown_authenticators() -> None:
 
 
 def test_hub_gpu_profile_is_valid() -> None:
-    profile = {
+    profile: dict[str, Any] = {
         "display_name": "GPU",
         "kubespawner_override": {
             "image": "quay.io/jupyter/pytorch-notebook:cuda12-2024-10-14",
@@ -505,12 +509,14 @@ def _hub_cases() -> list[tuple[str, dict[str, Any], Path]]:
     _hub_cases(),
     ids=[f"{c}/{h['name']}" for c, h, _ in _hub_cases()],
 )
-def test_example_hub_values_agree_with_its_cluster_entry(cluster, hub, folder) -> None:
+def test_example_hub_values_agree_with_its_cluster_entry(
+    cluster: str, hub: dict[str, Any], folder: Path
+) -> None:
     """Host names and callback URLs in a hub's values name the domain cluster.yaml gives it."""
     assert hub["domain"] == f"{hub['name']}.{cluster}.hubs.example.org"
     assert hub["values_files"][-1] == f"enc-{hub['name']}.secret.values.yaml"
     domain = hub["domain"]
-    seen = []
+    seen: list[list[str]] = []
     for rel in hub["values_files"]:
         if "secret" in rel:
             continue
