@@ -233,6 +233,11 @@ class _Classifier:
     def load(cls) -> _Classifier:
         from tools.audit import _classify  # noqa: PLC0415 - imported lazily (Sphinx, tests)
 
+        try:
+            _classify.load_model()
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            msg = f"the classifier's weights cannot be loaded ({exc}); reinstall the project"
+            raise AuditError(msg) from exc
         return cls(_classify.classify_page, _classify.classify_blocks)
 
 

@@ -138,24 +138,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return exc.code if isinstance(exc.code, int) else 2
+    fail_on: frozenset[Verdict] = args.fail_on
     try:
         result = audit_paths(args.paths, options=_options(args))
-        fail_on: frozenset[Verdict] = args.fail_on
-        report = render(result, args.format, fail_on, verbose=args.verbose)
+    except DeployerError as exc:
+        sys.stderr.write(f"{parser.prog}: error: {exc}\n")
+        return exc.exit_code
+    report = render(result, args.format, fail_on, verbose=args.verbose)
+    try:
         if args.output:
             write_if_changed(args.output, report)
         else:
             sys.stdout.write(report)
             sys.stdout.flush()
-    except AuditUsageError as exc:
-        sys.stderr.write(f"{parser.prog}: error: {exc}\n")
-        return 2
-    except DeployerError as exc:
-        sys.stderr.write(f"{parser.prog}: error: {exc}\n")
-        return exc.exit_code
+    except BrokenPipeError:
+        return 1
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            return 1
         sys.stderr.write(f"{parser.prog}: error: cannot write {args.output}: {exc.strerror}\n")
         return 2
     return 1 if result.found(fail_on) else 0

@@ -227,7 +227,7 @@ def cli_commands(spec: str) -> list[CliCommand]:
 # --------------------------------------------------------------------------- mentions
 
 _DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\[\])?(?:\.[A-Za-z_*][\w-]*(?:\[\])?)+")
-_INLINE_CODE = re.compile(r"`([A-Za-z_][\w.\[\]*-]*)`")
+_INLINE_CODE = re.compile(r"`(?:[\w-]+:)?([A-Za-z_][\w.\[\]*-]*)`")
 _YAML_KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
 
 
@@ -278,30 +278,38 @@ def _mentions(pages: Iterable[Page]) -> tuple[set[str], str]:
 
 
 def _unmentioned(properties: Sequence[SchemaProperty], mentioned: set[str]) -> list[SchemaProperty]:
+    """Return the outermost properties of each branch that *mentioned* does not cover.
+
+    A property is covered when its path, or a tail of it at least two keys
+    long (``singleuser.memory.limit`` for ``jupyterhub.singleuser.memory.limit``),
+    was mentioned, or when a property below it is covered.
+    """
+    wild = [m for m in mentioned if "." in m]
+
     def hit(prop: SchemaProperty) -> bool:
         path = _normal(prop.path)
-        if "*" not in path:
-            return path in mentioned
-        pattern = re.compile(re.escape(path).replace(r"\*", r"[^.]+"))
-        return any(pattern.fullmatch(m) for m in mentioned)
-
-    covered = {(p.schema, p.path) for p in properties if hit(p)}
-    # A parent counts as mentioned when any property below it is.
-    for schema, path in list(covered):
         parts = path.split(".")
-        for end in range(1, len(parts)):
-            covered.add((schema, ".".join(parts[:end]).removesuffix("[]")))
-            covered.add((schema, ".".join(parts[:end])))
+        tails = [path, *(".".join(parts[i:]) for i in range(1, len(parts) - 1))]
+        if "*" not in path:
+            return any(t in mentioned for t in tails)
+        patterns = [re.compile(re.escape(t).replace(r"\*", r"[^.]+")) for t in tails]
+        return any(p.fullmatch(m) for p in patterns for m in wild)
+
+    covered: set[tuple[str, str]] = set()
+    for prop in properties:
+        if hit(prop):
+            parts = _normal(prop.path).split(".")
+            covered.update((prop.schema, ".".join(parts[:end])) for end in range(1, len(parts) + 1))
     missing: list[SchemaProperty] = []
     reported: set[tuple[str, str]] = set()
     for prop in properties:
-        if (prop.schema, prop.path) in covered:
+        path = _normal(prop.path)
+        if (prop.schema, path) in covered:
             continue
-        parent = prop.path.rsplit(".", 1)[0] if "." in prop.path else ""
-        parent_key = (prop.schema, parent.removesuffix("[]"))
-        if parent and (parent_key in reported or (prop.schema, parent) in reported):
+        parts = path.split(".")
+        if any((prop.schema, ".".join(parts[:end])) in reported for end in range(1, len(parts))):
             continue
-        reported.add((prop.schema, prop.path))
+        reported.add((prop.schema, path))
         missing.append(prop)
     return missing
 

@@ -156,7 +156,7 @@ def _mixed(
             Verdict.MIXED,
             section.line,
             f"section '{section.title}' (line {section.line}) reads as {section.predicted} "
-            f"(confidence {_pct(section.confidence)}) in a {declared_as} page: move it to "
+            f"(confidence {_pct(section.confidence)}) in a page filed as {declared_as}: move it to "
             f"{folders[section.predicted]} and link to it",
             section=section.title,
             suggested=section.predicted,
