@@ -30,9 +30,10 @@ from sphinx.util.nodes import make_refnode
 from tools.reference.schema import anchor_for
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Set
+    from collections.abc import Iterator
+    from collections.abc import Set as AbstractSet
 
-    from docutils.nodes import Element, Node
+    from docutils.nodes import Element, Node, system_message
     from sphinx.addnodes import pending_xref
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
@@ -76,7 +77,15 @@ class PropertyDirective(SphinxDirective):
 
 
 class PropertyRole(XRefRole):
-    """``{schema:prop}`cluster:hubs[].stage```: a link whose text is the dotted path."""
+    """``{schema:prop}`cluster:hubs[].stage```: a link whose text is the dotted path.
+
+    The dotted path is shown as code; a title of your own is shown as text.
+    """
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        """Make the link, in code style unless it has a title of its own."""
+        self.innernodeclass = nodes.inline if self.has_explicit_title else nodes.literal
+        return super().run()
 
     def process_link(
         self,
@@ -99,7 +108,7 @@ class SchemaDomain(Domain):
     name = "schema"
     label = "Configuration schema"
     object_types: ClassVar[dict[str, ObjType]] = {
-        "property": ObjType("schema property", "prop"),
+        "property": ObjType("property", "prop"),
     }
     directives: ClassVar[dict[str, type[SphinxDirective]]] = {"property": PropertyDirective}
     roles: ClassVar[dict[str, Any]] = {
@@ -140,13 +149,13 @@ class SchemaDomain(Domain):
             if doc == docname:
                 del self.properties[name]
 
-    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+    def merge_domaindata(self, docnames: AbstractSet[str], otherdata: dict[str, Any]) -> None:
         """Take the properties a parallel reader found in *docnames*."""
         for name, (doc, anchor) in otherdata["properties"].items():
             if doc in docnames:
                 self.properties[name] = (doc, anchor)
 
-    def resolve_xref(  # noqa: PLR0913 (Sphinx's signature)
+    def resolve_xref(  # noqa: PLR0917 (Sphinx's signature)
         self,
         env: BuildEnvironment,  # noqa: ARG002 (Sphinx's signature)
         fromdocname: str,
@@ -163,7 +172,7 @@ class SchemaDomain(Domain):
         docname, anchor = found
         return make_refnode(builder, fromdocname, docname, anchor, contnode, target)
 
-    def resolve_any_xref(  # noqa: PLR0913 (Sphinx's signature)
+    def resolve_any_xref(  # noqa: PLR0917 (Sphinx's signature)
         self,
         env: BuildEnvironment,
         fromdocname: str,
@@ -185,4 +194,3 @@ class SchemaDomain(Domain):
         """Return the object name a ``schema:prop`` node links to."""
         target = node.get("reftarget")
         return normalise_target(target) if isinstance(target, str) else None
-

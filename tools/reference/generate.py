@@ -91,15 +91,16 @@ def _leftovers(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
     return [
         path
         for path in sorted(outdir.glob("*.md"))
-        if path.name not in pages
-        and path.read_text(encoding="utf-8").startswith(GENERATED_MARK)
+        if path.name not in pages and path.read_text(encoding="utf-8").startswith(GENERATED_MARK)
     ]
 
 
 def write_pages(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
     """Write *pages* into *outdir*; return the files written or removed."""
     changed = [
-        outdir / name for name, text in sorted(pages.items()) if write_if_changed(outdir / name, text)
+        outdir / name
+        for name, text in sorted(pages.items())
+        if write_if_changed(outdir / name, text)
     ]
     for path in _leftovers(outdir, pages):
         path.unlink()

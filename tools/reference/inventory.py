@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from deployer.config import AwsAccess, AzureAccess, GcpAccess, KubeconfigAccess
+from deployer.config import AwsAccess, AzureAccess, GcpAccess
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -21,56 +21,9 @@ __all__ = ["load_inventory", "render_inventory_page"]
 
 def load_inventory(root: Path) -> Config:
     """Load and validate the configuration under *root* with the deployer's loader."""
-    import deployer.config  # noqa: PLC0415 (the loader is heavier than this page)
+    from deployer.config import load_config  # noqa: PLC0415 (only needed when building)
 
-    loader = getattr(deployer.config, "load_config", None)
-    if loader is not None:
-        config: Config = loader(root)
-        return config
-    return _read_minimal(root)  # TODO: remove once deployer.config.load_config exists.
-
-
-def _read_minimal(root: Path) -> Config:
-    """Read the config tree without validation (stand-in until the loader is available)."""
-    import yaml  # noqa: PLC0415
-
-    from deployer.config import Chart, Cluster, Config, Hub, Provider, Stage, Support  # noqa: PLC0415
-
-    charts = {}
-    for path in sorted((root / "charts").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        charts[path.stem] = Chart(
-            path.stem, data["repository"], data["name"], str(data["version"]), path
-        )
-    access_types = {
-        "gcp": GcpAccess, "aws": AwsAccess, "azure": AzureAccess, "kubeconfig": KubeconfigAccess,
-    }
-    clusters = []
-    for path in sorted((root / "clusters").glob("*/cluster.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        folder = path.parent
-        provider = Provider(data["provider"])
-        block = dict(data[provider.value])
-        if provider is Provider.KUBECONFIG:
-            block["file"] = folder / block["file"]
-        hubs = tuple(
-            Hub(
-                name=h["name"], cluster=data["name"], display_name=h["display_name"],
-                domain=h["domain"], stage=Stage(h["stage"]), chart=h["chart"],
-                values_files=tuple(folder / f for f in h["values_files"]),
-            )
-            for h in data["hubs"]
-        )
-        support = data.get("support")
-        clusters.append(
-            Cluster(
-                name=data["name"], provider=provider, access=access_types[provider.value](**block),
-                path=folder, hubs=hubs,
-                support=Support(support["chart"], tuple(folder / f for f in support.get("values_files", [])))
-                if support else None,
-            )
-        )
-    return Config(root=root, clusters=tuple(clusters), charts=charts)
+    return load_config(root)
 
 
 def _code(text: str) -> str:
@@ -81,16 +34,16 @@ def _access(access: ProviderAccess) -> str:
     if isinstance(access, GcpAccess):
         return f"project {_code(access.project)}, cluster {_code(access.cluster)}, {access.zone}"
     if isinstance(access, AwsAccess):
-        return f"account {_code(access.account_id)}, cluster {_code(access.cluster)}, {access.region}"
+        return (
+            f"account {_code(access.account_id)}, cluster {_code(access.cluster)}, {access.region}"
+        )
     if isinstance(access, AzureAccess):
         return (
             f"subscription {_code(access.subscription_id)}, resource group"
             f" {_code(access.resource_group)}, cluster {_code(access.cluster)}"
         )
-    if isinstance(access, KubeconfigAccess):
-        context = f", context {_code(access.context)}" if access.context else ""
-        return f"kubeconfig {_code(access.file.name)}{context}"
-    return ""  # pragma: no cover (the union is exhaustive)
+    context = f", context {_code(access.context)}" if access.context else ""
+    return f"kubeconfig {_code(access.file.name)}{context}"
 
 
 def _chart(config: Config, chart_id: str) -> tuple[str, str]:
@@ -121,8 +74,10 @@ def render_inventory_page(config: Config, *, source_label: str = "config/") -> s
         "(inventory)=",
         "# Clusters and hubs",
         "",
-        f"The {len(config.clusters)} clusters and {len(hubs)} hubs this repository deploys,"
-        " read from `config/clusters/*/cluster.yaml` and the chart pins in `config/charts/`.",
+        (
+            f"The {len(config.clusters)} clusters and {len(hubs)} hubs this repository deploys,"
+            " read from `config/clusters/*/cluster.yaml` and the chart pins in `config/charts/`."
+        ),
         "",
         "## Clusters",
         "",

@@ -16,8 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 
@@ -25,6 +24,7 @@ from tools.reference._errors import GenerationError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
+    from pathlib import Path
 
 __all__ = [
     "LoadedSchema",
@@ -104,10 +104,15 @@ def _line_keeping_loader(lines: dict[int, int]) -> type[yaml.SafeLoader]:
         def construct_mapping(
             self,
             node: yaml.MappingNode,
-            deep: bool = False,  # noqa: FBT001, FBT002 (PyYAML's signature)
+            deep: bool = False,  # noqa: FBT001, FBT002, ARG002 (PyYAML's signature; always deep)
         ) -> dict[Any, Any]:
             mapping = super().construct_mapping(node, deep=True)
             lines[id(mapping)] = node.start_mark.line + 1
+            for key_node, value_node in node.value:
+                # A property is reported at its key's line, not at its first keyword's.
+                if isinstance(value_node, yaml.MappingNode):
+                    value = mapping.get(self.construct_object(key_node))
+                    lines[id(value)] = key_node.start_mark.line + 1
             return mapping
 
     _Loader.add_constructor(
@@ -121,8 +126,8 @@ def load_schema_file(name: str, path: Path) -> LoadedSchema:
     """Read the schema *name* from the YAML (or JSON) file *path*."""
     lines: dict[int, int] = {}
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_line_keeping_loader(lines))  # noqa: S506 (a SafeLoader subclass)
+        with path.open(encoding="utf-8") as stream:
+            data = yaml.load(stream, Loader=_line_keeping_loader(lines))  # noqa: S506 (a SafeLoader subclass)
     except OSError as exc:
         msg = f"{path}: cannot read the schema: {exc.strerror}"
         raise GenerationError(msg) from exc
@@ -185,10 +190,11 @@ class _Resolver:
             merged = {**target, **merged}
         return merged
 
-    def _fail(self, where: object, message: str) -> None:
+    def _fail(self, where: object, message: str) -> NoReturn:
         line = self.loaded.line_of(where)
         location = f"{self.loaded.path}:{line}" if line else str(self.loaded.path)
-        raise GenerationError(f"{location}: {message}")
+        msg = f"{location}: {message}"
+        raise GenerationError(msg)
 
 
 # -- collecting ------------------------------------------------------------------------------
@@ -254,7 +260,7 @@ def _resolve_deep(resolver: _Resolver, node: Mapping[str, Any]) -> dict[str, Any
     return schema
 
 
-def _walk_object(  # noqa: PLR0913 (the walk carries its position)
+def _walk_object(  # noqa: PLR0917 (the walk carries its position)
     resolver: _Resolver,
     node: dict[str, Any],
     prefix: str,
@@ -349,9 +355,11 @@ def _condition(schema: Mapping[str, Any]) -> str:
             words.append(f"{_code(key)} is one of {options}")
         else:
             words.append(f"{_code(key)} matches {_code(sub)}")
-    for key in schema.get("required", []):
-        if key not in schema.get("properties", {}):
-            words.append(f"{_code(key)} is set")
+    words.extend(
+        f"{_code(key)} is set"
+        for key in schema.get("required", [])
+        if key not in schema.get("properties", {})
+    )
     return " and ".join(words) if words else f"the object matches {_code(schema)}"
 
 
@@ -491,23 +499,21 @@ def _type_text(schema: Mapping[str, Any]) -> str:
     return " or ".join(words)
 
 
-def _constraint_fields(schema: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+def _constraint_fields(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     for key, label in _CONSTRAINTS:
         if key in schema:
             value = schema[key]
-            text = "yes" if value is True else _code(value)
-            fields.append((f"{prefix}{label}" if not prefix else f"{prefix}{label.lower()}", text))
+            fields.append((label, "yes" if value is True else _code(value)))
     return fields
 
 
-def _value_fields(schema: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+def _value_fields(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
-    label = (lambda s: f"{prefix}{s.lower()}") if prefix else (lambda s: s)
     if "const" in schema:
-        fields.append((label("Value"), _code(schema["const"])))
+        fields.append(("Value", _code(schema["const"])))
     if "enum" in schema:
-        fields.append((label("Allowed values"), ", ".join(_code(v) for v in schema["enum"])))
+        fields.append(("Allowed values", ", ".join(_code(v) for v in schema["enum"])))
     return fields
 
 
@@ -516,7 +522,7 @@ def _property_section(schema_name: str, prop: Property, heading_base: int) -> li
     level = min(heading_base + prop.depth, _HEADING_MAX)
     name = object_name(schema_name, prop.path)
     out = [
-        f"({name})=",
+        f"({anchor_for(schema_name, prop.path)})=",
         f"{'#' * level} {_code(prop.path)}",
         "",
         f":::{{schema:property}} {name}",
@@ -538,8 +544,9 @@ def _property_section(schema_name: str, prop: Property, heading_base: int) -> li
     fields += _constraint_fields(schema)
     items = schema.get("items")
     if isinstance(items, dict) and "object" not in _types(items):
-        fields += _value_fields(items, "Each item: ")
-        fields += _constraint_fields(items, "Each item: ")
+        facts = [*_value_fields(items), *_constraint_fields(items)]
+        if facts:
+            fields.append(("Each item", "; ".join(f"{k.lower()} {v}" for k, v in facts)))
     if schema.get("additionalProperties") is False:
         fields.append(("Other keys", "not allowed"))
     if schema.get("deprecated") is True:
@@ -590,13 +597,25 @@ def _link_keys(schema_name: str, where: str, words: str) -> str:
 def render_schema_page(loaded: LoadedSchema, *, source_label: str | None = None) -> str:
     """Return the MyST reference page of *loaded*: one section per property."""
     properties, rules = collect(loaded)
+    anchors: dict[str, str] = {}
+    for prop in properties:
+        anchor = anchor_for(loaded.name, prop.path)
+        if anchor in anchors:
+            msg = (
+                f"{loaded.path}: properties `{anchors[anchor]}` and `{prop.path}` would share"
+                f" the anchor #{anchor}; rename one of them"
+            )
+            raise GenerationError(msg)
+        anchors[anchor] = prop.path
     data = loaded.data
     name = loaded.name
     title = str(data.get("title") or f"{name} schema")
     known = {p.path for p in properties}
     out = [
-        f"<!-- Generated by tools.reference from {source_label or loaded.path.name}."
-        " Do not edit: edit the schema. -->",
+        (
+            f"<!-- Generated by tools.reference from {source_label or loaded.path.name}."
+            " Do not edit: edit the schema. -->"
+        ),
         "",
         f"(schema-{name})=",
         f"# {title}",

@@ -12,7 +12,8 @@ Pages are written with :func:`deployer._fs.write_if_changed`, so a rebuild
 that changes nothing touches no file and ``sphinx-autobuild`` does not loop.
 Relative paths are relative to the folder of ``conf.py``.  A schema that
 cannot be documented (a property without a description, a broken ``$ref``)
-stops the build with a message naming the file, line and property.
+is reported as an error naming the file, line and property (type
+``reference``), which fails a strict (``-W``) build; no page is written then.
 """
 
 from __future__ import annotations
@@ -20,23 +21,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["ReferenceGenerationError", "setup"]
+__all__ = ["setup"]
 
 logger = logging.getLogger(__name__)
 
 _VERSION = "1.0"
-
-
-class ReferenceGenerationError(SphinxError):
-    """The reference pages could not be generated; the build stops."""
-
-    category = "Reference generation error"
 
 
 def _path(app: Sphinx, value: str | Path) -> Path:
@@ -70,7 +64,9 @@ def _generate(app: Sphinx) -> None:
     try:
         pages = render_pages(sources)
     except GenerationError as exc:
-        raise ReferenceGenerationError(str(exc)) from exc
+        # An error (not an exception): Sphinx shows it plainly, and -W fails the build.
+        logger.error("%s", exc, type="reference", subtype="generation")  # noqa: TRY400 (no traceback wanted)
+        return
     written = write_pages(outdir, pages)
     if written:
         logger.info("reference: wrote %d generated page(s) in %s", len(written), outdir)

@@ -1,0 +1,48 @@
+"""``python -m tools.reference [--check] OUTDIR`` (tools/reference/__main__.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tools.reference.__main__ import main
+
+if TYPE_CHECKING:
+    import pytest
+
+DATA = Path(__file__).parent / "data" / "reference"
+SHOP = f"shop={DATA / 'shop.schema.yaml'}"
+
+
+def test_check_fails_when_output_would_change_then_passes_after_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--schema", SHOP, "--config-dir", str(tmp_path / "none"), str(tmp_path / "out")]
+    assert main(["--check", *args]) == 1
+    err = capsys.readouterr().err
+    assert "stale: " in err
+    assert "schema-shop.md" in err
+    assert "cli.md" in err
+    assert not (tmp_path / "out").exists()
+    assert main(args) == 0
+    assert "wrote " in capsys.readouterr().out
+    assert main(["--check", *args]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_schema_that_cannot_be_documented_is_an_error_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = f"u={DATA / 'undocumented.schema.yaml'}"
+    assert main(["--schema", bad, "--cli", "", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "property `nested.secret_sauce` has no description" in err
+    assert "Traceback" not in err
+
+
+def test_schema_option_needs_name_and_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--schema", "nofile", str(tmp_path)]) == 2
+    assert "NAME=FILE" in capsys.readouterr().err

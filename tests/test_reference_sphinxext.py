@@ -1,0 +1,146 @@
+"""The Sphinx extension and the ``schema`` domain, on a tiny project built in tmp_path.
+
+Each build runs ``sphinx-build -W -n`` in a subprocess, as the docs session does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data" / "reference"
+ROOT = Path(__file__).parent.parent
+
+CONF = """\
+extensions = ["myst_parser", "tools.reference.sphinxext"]
+myst_enable_extensions = ["colon_fence", "fieldlist"]
+hub_deployer_schemas = {{"shop": "{schema}"}}
+hub_deployer_cli = None
+hub_deployer_config_dir = None
+hub_deployer_generated_dir = "generated"
+exclude_patterns = ["_build"]
+"""
+
+INDEX = """\
+# Tiny
+
+See {link}.
+
+```{{toctree}}
+generated/schema-shop
+```
+"""
+
+
+def _project(tmp_path: Path, *, schema: str = "shop.schema.yaml", link: str) -> Path:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(DATA / schema, src / schema)
+    (src / "conf.py").write_text(CONF.format(schema=schema), encoding="utf-8")
+    (src / "index.md").write_text(INDEX.format(link=link), encoding="utf-8")
+    return src
+
+
+def _build(src: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-b",
+            "html",
+            "-W",
+            "-n",
+            "--keep-going",
+            "-q",
+            str(src),
+            str(src / "_build"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+
+
+def test_a_property_link_resolves_to_the_property_section(tmp_path: Path) -> None:
+    src = _project(tmp_path, link="{schema:prop}`shop:shelves[].id`")
+    result = _build(src)
+    assert result.returncode == 0, result.stderr
+    index = (src / "_build" / "index.html").read_text(encoding="utf-8")
+    assert 'href="generated/schema-shop.html#shop-shelves-id"' in index
+    assert '<code class="xref schema schema-prop docutils literal notranslate">' in index
+    assert "shelves[].id" in index
+    page = (src / "_build" / "generated" / "schema-shop.html").read_text(encoding="utf-8")
+    assert '<section id="shop-shelves-id">' in page
+    generated = (src / "generated" / "schema-shop.md").read_text(encoding="utf-8")
+    golden = (DATA / "shop.md").read_text(encoding="utf-8")
+    assert generated.splitlines()[1:] == golden.splitlines()[1:]
+
+
+def test_a_link_with_its_own_text_and_the_dotted_form(tmp_path: Path) -> None:
+    src = _project(tmp_path, link="{schema:prop}`the weekday hours <shop.opening.hours.weekday>`")
+    result = _build(src)
+    assert result.returncode == 0, result.stderr
+    index = (src / "_build" / "index.html").read_text(encoding="utf-8")
+    assert 'href="generated/schema-shop.html#shop-opening-hours-weekday"' in index
+    assert "the weekday hours" in index
+
+
+def test_properties_are_in_the_search_index(tmp_path: Path) -> None:
+    src = _project(tmp_path, link="{schema:prop}`shop:name`")
+    assert _build(src).returncode == 0
+    index = (src / "_build" / "searchindex.js").read_text(encoding="utf-8")
+    # Objects are indexed as prefix → (name, anchor): "shop.shelves[]" → "id".
+    assert '"shop.shelves[]":[' in index
+    assert '"shop-shelves-id","id"]' in index
+    assert "Configuration schema property" in index
+
+
+def test_a_broken_property_link_fails_the_build_naming_it(tmp_path: Path) -> None:
+    src = _project(tmp_path, link="{schema:prop}`shop:shelves[].idd`")
+    result = _build(src)
+    assert result.returncode != 0
+    assert "index.md:3: WARNING: unknown schema property 'shop.shelves[].idd'" in result.stderr
+    assert "[ref.prop]" in result.stderr
+
+
+def test_a_property_without_description_fails_the_build_naming_it(tmp_path: Path) -> None:
+    src = _project(tmp_path, schema="undocumented.schema.yaml", link="nothing")
+    result = _build(src)
+    assert result.returncode != 0
+    assert "ERROR: " in result.stderr
+    assert "undocumented.schema.yaml:12: property `nested.secret_sauce` has no description" in (
+        result.stderr
+    )
+    assert "[reference.generation]" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unchanged_rebuild_does_not_rewrite_the_generated_page(tmp_path: Path) -> None:
+    """sphinx-autobuild watches the source folder: a rebuild must not touch generated files."""
+    src = _project(tmp_path, link="{schema:prop}`shop:name`")
+    assert _build(src).returncode == 0
+    page = src / "generated" / "schema-shop.md"
+    before = page.stat().st_mtime_ns
+    assert _build(src).returncode == 0
+    assert page.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("value", ["parallel_read_safe", "parallel_write_safe"])
+def test_the_extension_declares_itself_parallel_safe(value: str) -> None:
+    from sphinx.application import Sphinx  # noqa: PLC0415
+
+    from tools.reference.sphinxext import setup  # noqa: PLC0415
+
+    class _App:
+        def add_config_value(self, *args: object, **kwargs: object) -> None: ...
+        def add_domain(self, *args: object) -> None: ...
+        def connect(self, *args: object) -> None: ...
+
+    assert Sphinx  # the real class exists; a stand-in app only records registrations
+    assert setup(_App())[value] is True  # type: ignore[arg-type]
