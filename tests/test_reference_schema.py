@@ -1,4 +1,4 @@
-"""The schema → MyST generator (tools/reference/schema.py), on the schemas in tests/data/reference."""
+"""The schema → MyST generator (tools/reference/schema.py) on the schemas of tests/data/."""
 
 from __future__ import annotations
 
