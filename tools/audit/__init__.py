@@ -18,6 +18,7 @@ are computed over the whole tree the pages belong to.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import time
 from collections import Counter
@@ -170,17 +171,45 @@ def _display(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def _folders(tree: Tree, declared: Iterable[Declared], base: Path) -> dict[str, str]:
-    """Map each category to its folder in *tree*, as messages show it (``docs/explanation/``)."""
-    shallowest: dict[str, str] = {}
-    for d in declared:
-        if d.category and d.source == "folder" and d.folder:
-            known = shallowest.get(d.category)
-            if known is None or d.folder.count("/") < known.count("/"):
-                shallowest[d.category] = d.folder
-    root = _display(tree.root, base)
-    prefix = "" if root in {"", "."} else root.rstrip("/") + "/"
-    return {c: f"{prefix}{shallowest.get(c, CATEGORY_FOLDERS[c])}/" for c in CATEGORIES}
+class _Folders:
+    """Where pages of each category go, as messages show it (``docs/explanation/``).
+
+    For a page, the category folder nearest to it: a sibling of its own
+    category folder first (``multipass/how-to/`` → ``multipass/reference/``),
+    then one beside any folder above it, else the usual name at the tree's root.
+    """
+
+    def __init__(self, tree: Tree, declared: Iterable[Declared], base: Path) -> None:
+        self._by_parent: dict[tuple[str, str], str] = {}
+        for d in declared:
+            if d.category and d.source == "folder" and d.folder:
+                parent = posixpath.dirname(d.folder)
+                self._by_parent.setdefault((parent, d.category), d.folder)
+        root = _display(tree.root, base)
+        self._prefix = "" if root in {"", "."} else root.rstrip("/") + "/"
+
+    def for_page(self, rel: PurePosixPath, declared: Declared) -> dict[str, str]:
+        """Return category → folder for the page at *rel* (relative to the tree)."""
+        start = posixpath.dirname(declared.folder) if declared.folder else str(rel.parent)
+        ancestors = [start]
+        while ancestors[-1] not in {"", "."}:
+            ancestors.append(posixpath.dirname(ancestors[-1]))
+        found: dict[str, str] = {}
+        for category in CATEGORIES:
+            folder = next(
+                (
+                    self._by_parent[(a if a != "." else "", category)]
+                    for a in ancestors
+                    if (a if a != "." else "", category) in self._by_parent
+                ),
+                None,
+            )
+            found[category] = f"{self._prefix}{folder or CATEGORY_FOLDERS[category]}/"
+        return found
+
+    def root(self) -> dict[str, str]:
+        """Return category → folder at the tree's root."""
+        return self.for_page(PurePosixPath("x.md"), Declared(None, ""))
 
 
 _WARNING_LINE = re.compile(r"^line (\d+):\s*")
@@ -392,7 +421,7 @@ def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
                 page = error
             front = page.front_matter if not isinstance(page, ReadError) else {}
             read.append((source, page, declared_category(source.rel, front)))
-        folders = _folders(tree, (d for _, _, d in read), base)
+        folders = _Folders(tree, (d for _, _, d in read), base)
         for source, page, declared in read:
             if not selected(source.path) or (changed is not None and source.path not in changed):
                 continue
@@ -402,7 +431,13 @@ def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
             else:
                 results.append(
                     _page_result(
-                        source, display, page, declared, classifier, folders, options.thresholds
+                        source,
+                        display,
+                        page,
+                        declared,
+                        classifier,
+                        folders.for_page(source.rel, declared),
+                        options.thresholds,
                     ),
                 )
         if options.gaps:
@@ -418,7 +453,11 @@ def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
             ]
             gaps.extend(
                 find_gaps(
-                    tree, tree_pages, properties=properties, commands=commands, folders=folders
+                    tree,
+                    tree_pages,
+                    properties=properties,
+                    commands=commands,
+                    folders=folders.root(),
                 ),
             )
     return AuditResult(

@@ -11,9 +11,11 @@ in one place.  The verdicts:
     no category stands out (``confidence < unclear``), or the page leans
     towards another category without being confidently it.
 ``mixed``
-    the page as a whole is fine, but a section (of at least
-    ``section_min_words`` words) reads confidently (``>= mixed``) as another
-    category; the finding names the section, its line and where it belongs.
+    the page as a whole is fine, but a top-level section (with its
+    subsections, at least ``section_min_words`` words) reads confidently
+    (``>= mixed``) as another category; the finding names the section, its
+    line and where it belongs.  A section is not judged between tutorial and
+    how-to: steps read alike in both, only the page's purpose differs.
 ``undeclared``
     neither a folder nor front matter gives a category (information only).
 ``unreadable``
@@ -73,11 +75,11 @@ class Thresholds:
     #: below this confidence no category stands out → unclear.
     unclear: float = 0.15
     #: a section predicted ≠ declared with at least this confidence → mixed.
-    mixed: float = 0.6
+    mixed: float = 0.8
     #: a landing page is misfiled only at this confidence.
     landing_misfiled: float = 0.85
     #: sections with fewer words are too short to judge on their own.
-    section_min_words: int = 60
+    section_min_words: int = 80
 
 
 #: The thresholds the audit uses.
@@ -131,6 +133,10 @@ class Judgement:
     reason: str | None = None  #: the front matter's reason
 
 
+def _a(category: str) -> str:
+    return f"an {category}" if category[:1] in "aeiou" else f"a {category}"
+
+
 def _pct(value: float) -> str:
     return f"{value:.2f}"
 
@@ -143,6 +149,12 @@ def _signals(classification: ClassificationLike) -> str:
 def _scores(scores: Mapping[str, float]) -> str:
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     return ", ".join(f"{name} {_pct(value)}" for name, value in ranked)
+
+
+#: A section of steps reads the same in a tutorial and in a how-to guide: what
+#: tells them apart is the purpose of the whole page, so sections are not
+#: judged between these two.
+_PRACTICAL = frozenset({"tutorial", "how-to"})
 
 
 def _mixed(
@@ -166,6 +178,7 @@ def _mixed(
         and section.predicted != declared_as
         and section.confidence >= thresholds.mixed
         and section.words >= thresholds.section_min_words
+        and {section.predicted, declared_as} != _PRACTICAL
     ]
 
 
@@ -206,7 +219,7 @@ def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
                 verdict,
                 1,
                 f"declared {declared_as} ({where}) but leans towards {predicted} "
-                f"({_scores(classification.scores)}): make it clearly a {declared_as}, "
+                f"({_scores(classification.scores)}): make it clearly {_a(declared_as)}, "
                 f"or move it to {folders[predicted]}{_signals(classification)}",
                 suggested=predicted,
             ),
@@ -228,7 +241,7 @@ def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
                 1,
                 f"reads as {predicted} (confidence {_pct(confidence)}) but is declared "
                 f"{declared_as} ({where}): move it to {folders[predicted]} or rewrite it as "
-                f"a {declared_as}{_signals(classification)}",
+                f"{_a(declared_as)}{_signals(classification)}",
                 suggested=predicted,
             ),
         )
