@@ -54,7 +54,7 @@ _ALIASES = {
 }
 _MAX_SLUG = 60
 _TOCTREE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{toctree\}")
-_HOW_TO_PREFIX = re.compile(r"^how\s+to\s+", re.IGNORECASE)
+_HOW_TO_PREFIX = re.compile(r"^how\s+to\b\s*", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 
