@@ -117,6 +117,7 @@ _MARKER = re.compile(r"^%\s*(?P<key>skip|expect-exit|file)\b\s*(?P<colon>:?)\s*(
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _ELLIPSIS = "..."
 _NOT_FOUND = 127
+_BASH_LINE = re.compile(r"^bash: line \d+: ", re.MULTILINE)
 
 
 # --------------------------------------------------------------------------- parsed steps
@@ -513,6 +514,8 @@ class ShellSession:
                 buffer += chunk
         self.cwd = Path(found[2].decode(errors="replace"))
         output = buffer[: found.start()].decode(errors="replace")
+        # As an interactive shell says it: "bash: sops: command not found", no line number.
+        output = _BASH_LINE.sub("bash: ", output)
         return Result(output, int(found[1]), self.cwd)
 
     def close(self, *, kill: bool = False) -> None:

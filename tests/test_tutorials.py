@@ -359,6 +359,16 @@ def test_a_hung_command_times_out(tmp_path):
         shell.close()
 
 
+def test_a_missing_program_is_reported_as_an_interactive_shell_would(project, tmp_path):
+    text = "```console\n$ no-such-program-here --flag\n```\n"
+    (outcome,) = run_page(project, tmp_path, text).outcomes
+    assert outcome.status == "failed"
+    assert (
+        "exited with status 127, the page expects 0 (a program this step needs" in outcome.message
+    )
+    assert outcome.message.endswith("\n+bash: no-such-program-here: command not found")
+
+
 def test_a_command_that_exits_the_shell_fails_the_step(project, tmp_path):
     text = "```console\n$ exit 3\n```\n\n```console\n$ echo after\nafter\n```\n"
     first, second = run_page(project, tmp_path, text).outcomes
