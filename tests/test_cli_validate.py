@@ -44,7 +44,7 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return code, captured.out, captured.err
 
 
-def _check_golden(case: Path, out: str, update: bool) -> None:
+def _check_golden(case: Path, out: str, *, update: bool) -> None:
     golden = case / "expected.txt"
     if update:
         golden.write_text(out)
@@ -57,7 +57,7 @@ def test_invalid_case_matches_golden(case, tmp_path, monkeypatch, capsys, update
     """Each invalid example fails with exactly the problems of its golden file."""
     monkeypatch.chdir(_prepare(case, tmp_path))
     code, out, err = _run(["validate", "--config-dir", "."], capsys)
-    _check_golden(case, out, update_goldens)
+    _check_golden(case, out, update=update_goldens)
     assert code == 1, out + err
     assert "Traceback" not in out + err
     assert " error: " in out
@@ -68,7 +68,7 @@ def test_valid_case_passes(case, tmp_path, monkeypatch, capsys, update_goldens):
     """Each valid example passes (warnings allowed) with the output of its golden file."""
     monkeypatch.chdir(_prepare(case, tmp_path))
     code, out, err = _run(["validate", "--config-dir", "."], capsys)
-    _check_golden(case, out, update_goldens)
+    _check_golden(case, out, update=update_goldens)
     assert code == 0, out + err
     assert out.splitlines()[-1].startswith("ok: ")
 

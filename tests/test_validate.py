@@ -1,0 +1,263 @@
+"""The validator as a library: reports, rules, best matches, scoping and robustness."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from deployer.errors import UsageError
+from deployer.validate import (
+    RULES,
+    Problem,
+    Report,
+    Severity,
+    format_json,
+    format_text,
+    json_path,
+    validate_config,
+)
+from deployer.validate._schema import validator_findings
+
+CASES = Path(__file__).parent / "data" / "configs"
+GOLDEN_RULE = re.compile(r"\[([a-z0-9-]+)\]$")
+
+
+def _golden_rules() -> set[str]:
+    rules = set()
+    for golden in CASES.glob("*/*/expected.txt"):
+        for line in golden.read_text().splitlines():
+            match = GOLDEN_RULE.search(line)
+            if match:
+                rules.add(match.group(1))
+    return rules
+
+
+def test_json_path_spelling():
+    assert json_path(()) == "$"
+    assert json_path(("hubs", 3, "domain")) == "$.hubs[3].domain"
+    assert json_path(("dask-gateway", "x")) == "$.dask-gateway.x"
+    assert json_path(("a b", "c.d")) == '$["a b"]["c.d"]'
+
+
+def test_every_rule_reported_by_an_example_is_declared():
+    assert _golden_rules() <= set(RULES)
+
+
+def test_every_declared_rule_has_an_example():
+    """Each rule (but unreadable files, which git cannot hold) is shown by an example."""
+    assert set(RULES) - _golden_rules() == {"unreadable"}
+
+
+def test_rules_have_one_line_descriptions():
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule) for rule in RULES)
+    assert all(text and "\n" not in text for text in RULES.values())
+
+
+def _problem(file: str, line: int, rule: str = "schema", severity=Severity.ERROR) -> Problem:
+    return Problem(file, line, 1, "$", f"message {line}", severity, rule)
+
+
+def test_report_sorts_deduplicates_and_counts():
+    problems = [
+        _problem("b.yaml", 1),
+        _problem("a.yaml", 10),
+        _problem("a.yaml", 2, "unreferenced-file", Severity.WARNING),
+        _problem("a.yaml", 10),
+    ]
+    report = Report.build(problems, files=3, clusters=1, hubs=1)
+    assert [(p.file, p.line) for p in report.problems] == [
+        ("a.yaml", 2),
+        ("a.yaml", 10),
+        ("b.yaml", 1),
+    ]
+    assert (len(report.errors), len(report.warnings), report.ok) == (2, 1, False)
+    assert report.summary() == "2 errors, 1 warning in 3 files (1 cluster, 1 hub)"
+
+
+def test_report_summaries_when_ok():
+    assert Report.build([], files=1, clusters=2, hubs=3).summary() == (
+        "ok: 1 file (2 clusters, 3 hubs) valid"
+    )
+    warning = _problem("a.yaml", 1, "unreferenced-file", Severity.WARNING)
+    report = Report.build([warning], files=2, clusters=1, hubs=1)
+    assert report.ok
+    assert report.summary() == "ok: 2 files (1 cluster, 1 hub) valid, 1 warning"
+
+
+def test_text_format_shows_details_only_when_verbose():
+    problem = Problem("a.yaml", 3, 5, "$.x", "bad", Severity.ERROR, "schema", ("one", "two"))
+    report = Report.build([problem], files=1, clusters=1, hubs=0)
+    assert format_text(report) == (
+        "a.yaml:3:5: error: bad (at $.x) [schema]\n"
+        "1 error, 0 warnings in 1 file (1 cluster, 0 hubs); 2 more details with --verbose\n"
+    )
+    assert format_text(report, verbose=True).splitlines()[1:3] == ["    one", "    two"]
+    assert '"json_path": "$.x"' in format_json(report)
+
+
+def test_one_of_failure_reports_the_best_match_and_keeps_the_rest_as_details():
+    schema = {
+        "type": "object",
+        "properties": {
+            "auth": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["github"],
+                        "properties": {"github": {"type": "object", "required": ["org"]}},
+                    },
+                    {"type": "string", "enum": ["none"]},
+                ]
+            }
+        },
+    }
+    findings = validator_findings(Draft202012Validator(schema), "hub", {"auth": {"github": {}}})
+    assert len(findings) == 1
+    assert findings[0].path == ("auth", "github")
+    assert findings[0].message == "'github' has no 'org': add it"
+    assert len(findings[0].details) >= 2
+
+
+def test_any_of_best_match_points_into_the_closest_branch():
+    schema = {
+        "anyOf": [{"type": "object", "properties": {"a": {"type": "integer"}}}, {"type": "string"}]
+    }
+    findings = validator_findings(Draft202012Validator(schema), "hub", {"a": "x"})
+    assert [(f.path, f.message) for f in findings] == [
+        (("a",), "'a' must be an integer, not a string")
+    ]
+
+
+def test_root_given_as_a_string_and_absolute_paths_outside_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    root = CASES / "invalid" / "unknown-chart"
+    report = validate_config(str(root))
+    assert [p.file for p in report.problems] == [str(root / "clusters" / "uk" / "cluster.yaml")]
+
+
+def test_unknown_cluster_and_hub_are_usage_errors():
+    root = CASES / "valid" / "four-providers"
+    with pytest.raises(UsageError, match=r"known clusters: campus, nasa, uk, utoronto"):
+        validate_config(root, "mars")
+    with pytest.raises(UsageError, match=r"known hubs: prod"):
+        validate_config(root, "campus", "staging")
+
+
+def test_duplicate_domain_is_reported_for_a_focused_cluster_listed_first(tmp_path):
+    """Validating only the first of two clusters sharing a domain still reports it."""
+    root = tmp_path / "c"
+    shutil.copytree(CASES / "invalid" / "duplicate-domain-across-clusters", root)
+    full = validate_config(root)
+    assert [Path(p.file).parts[-2] for p in full.problems] == ["utoronto"]
+    focused = validate_config(root, "uk")
+    assert [(p.rule, p.json_path) for p in focused.problems] == [
+        ("duplicate-domain", "$.hubs[1].domain")
+    ]
+    assert "cluster 'utoronto'" in focused.problems[0].message
+
+
+def test_one_bad_file_never_hides_another():
+    report = validate_config(CASES / "invalid" / "many-files-many-errors")
+    files = {p.file.rsplit(os.sep, 1)[-1] for p in report.problems}
+    assert files == {
+        "support.yaml",
+        "cluster.yaml",
+        "common.values.yaml",
+        "enc-staging.secret.values.yaml",
+    }
+
+
+# -- robustness -----------------------------------------------------------------------------
+
+_VALID = CASES / "valid" / "four-providers"
+_FILES = sorted(
+    p.relative_to(_VALID) for p in _VALID.rglob("*") if p.is_file() and p.name != "expected.txt"
+)
+_JUNK = st.sampled_from(
+    [
+        "  - ]",
+        "\t",
+        "key: [",
+        ": :",
+        "&a *a",
+        "!!python/object:os.system x",
+        "'",
+        "a: b: c",
+        "<<: 3",
+        "? x",
+        "%YAML 1.1",
+        "---",
+        "hubs: 3",
+        "\x07",
+    ]
+)
+
+
+def _mutations() -> st.SearchStrategy[tuple[str, object]]:
+    return st.one_of(
+        st.tuples(st.just("truncate"), st.floats(0, 1)),
+        st.tuples(st.just("junk"), st.tuples(st.floats(0, 1), _JUNK)),
+        st.tuples(st.just("bytes"), st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=8))),
+        st.tuples(st.just("drop-line"), st.floats(0, 1)),
+        st.tuples(
+            st.just("retype"),
+            st.tuples(st.floats(0, 1), st.sampled_from(["[]", "{}", "3", "null", "x"])),
+        ),
+    )
+
+
+def _mutate(data: bytes, kind: str, arg: object) -> bytes:
+    lines = data.split(b"\n")
+    if kind == "truncate":
+        assert isinstance(arg, float)
+        return data[: int(len(data) * arg)]
+    assert isinstance(arg, tuple | float)
+    where = arg[0] if isinstance(arg, tuple) else arg
+    index = min(int(len(lines) * where), len(lines) - 1)
+    if kind == "junk":
+        lines.insert(index, str(arg[1]).encode())  # type: ignore[index]
+    elif kind == "bytes":
+        lines[index] = lines[index] + arg[1]  # type: ignore[index,operator]
+    elif kind == "drop-line":
+        del lines[index]
+    else:
+        key, sep, _ = lines[index].partition(b":")
+        if sep:
+            lines[index] = key + b": " + str(arg[1]).encode()  # type: ignore[index]
+    return b"\n".join(lines)
+
+
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(
+    target=st.sampled_from(_FILES),
+    mutations=st.lists(_mutations(), min_size=1, max_size=3),
+)
+def test_validate_never_raises_and_always_locates_problems(target, mutations):
+    """Broken files of every kind give located problems, never an exception."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "c"
+        shutil.copytree(_VALID, root, symlinks=True)
+        path = root / target
+        data = path.read_bytes()
+        for kind, arg in mutations:
+            data = _mutate(data, kind, arg)
+        path.write_bytes(data)
+        report = validate_config(root)
+        for problem in report.problems:
+            assert problem.file
+            assert problem.line >= 1
+            assert problem.column >= 1
+            assert problem.rule in RULES
+            assert problem.json_path.startswith("$")
