@@ -230,8 +230,8 @@ def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
             Finding(
                 verdict,
                 1,
-                f"no category stands out ({_scores(classification.scores)}): keep to what a "
-                f"{declared_as} does and move the rest out{_signals(classification)}",
+                f"no category stands out ({_scores(classification.scores)}): keep to what "
+                f"{_a(declared_as)} does and move the rest out{_signals(classification)}",
             ),
         )
     if verdict is Verdict.MISFILED:
