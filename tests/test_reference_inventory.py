@@ -88,14 +88,27 @@ def test_every_cluster_and_hub_is_a_row() -> None:
     assert "| `veda` | aws | account `012345678901`, cluster `veda`, us-west-2 | none |" in page
     assert "| `campus` | kubeconfig | kubeconfig `enc-kubeconfig.secret.yaml` | none |" in page
     assert (
-        "| `uk` | `prod` (UK prod) | prod | `prod.uk.hubs.example.org`"
-        " | `jupyterhub` (jupyterhub) | `4.1.0` |"
+        "| `uk` | `prod` | UK prod | prod | `prod.uk.hubs.example.org` | `jupyterhub` | `4.1.0` |"
     ) in page
 
 
 def test_a_chart_id_without_a_pin_is_shown_as_unknown() -> None:
     page = render_inventory_page(_config())
-    assert "| `daskhub` (daskhub) | `(unknown)` |" in page
+    assert "| `daskhub` | `(unknown)` |" in page
+
+
+def test_display_names_are_plain_text_in_their_cell() -> None:
+    config = _config()
+    hub = config.clusters[0].hubs[0]
+    odd = Hub(hub.name, hub.cluster, "Lab | *one* <b>", hub.domain, hub.stage, hub.chart, ())
+    page = render_inventory_page(
+        Config(
+            config.root,
+            (Cluster("x", Provider.GCP, config.clusters[0].access, config.root, (odd,)),),
+            config.charts,
+        )
+    )
+    assert r"| Lab \| \*one\* \<b\> |" in page
 
 
 def test_chart_pins_are_listed_in_id_order() -> None:

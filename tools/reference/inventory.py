@@ -7,6 +7,7 @@ would deploy.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from deployer.config import AwsAccess, AzureAccess, GcpAccess
@@ -24,6 +25,11 @@ def load_inventory(root: Path) -> Config:
     from deployer.config import load_config  # noqa: PLC0415 (only needed when building)
 
     return load_config(root)
+
+
+def _cell(text: str) -> str:
+    """Plain text in a table cell: no Markdown markup, no column breaks."""
+    return re.sub(r"([\\`*_<>\[\]|])", r"\\\1", text)
 
 
 def _code(text: str) -> str:
@@ -89,14 +95,14 @@ def render_inventory_page(config: Config, *, source_label: str = "config/") -> s
         "",
         "## Hubs",
         "",
-        "| Cluster | Hub | Stage | Domain | Chart | Chart version |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Cluster | Hub | Display name | Stage | Domain | Chart | Chart version |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for hub in hubs:
-        name, version = _chart(config, hub.chart)
+        _, version = _chart(config, hub.chart)
         out.append(
-            f"| {_code(hub.cluster)} | {_code(hub.name)} ({hub.display_name}) | {hub.stage.value}"
-            f" | {_code(hub.domain)} | {_code(hub.chart)} ({name}) | {_code(version)} |"
+            f"| {_code(hub.cluster)} | {_code(hub.name)} | {_cell(hub.display_name)}"
+            f" | {hub.stage.value} | {_code(hub.domain)} | {_code(hub.chart)} | {_code(version)} |"
         )
     out += [
         "",
