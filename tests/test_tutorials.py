@@ -1,6 +1,6 @@
 """Every console step of the tutorials and how-to guides runs for real, and its output is checked.
 
-Each step of ``docs/tutorials/*.md`` and ``docs/how-to/*.md`` is one test,
+Each step of the pages under ``docs/tutorials/`` and ``docs/how-to/`` is one test,
 named by its page and line.  A page's steps run in order in a fresh copy of
 the repository (see ``tests/docs_console.py`` for the conventions writers
 use: ``...``, ``% expect-exit: N``, ``% skip: REASON``, ``% file: PATH``).
@@ -31,15 +31,26 @@ RUNNABLE = ("tutorials", "how-to")
 
 
 def _pages() -> list[Path]:
-    return sorted(path for folder in RUNNABLE for path in (ROOT / "docs" / folder).glob("*.md"))
+    return sorted(path for folder in RUNNABLE for path in (ROOT / "docs" / folder).rglob("*.md"))
+
+
+UNREADABLE: dict[Path, str] = {}
 
 
 def _steps() -> list[pytest.param]:
     steps = []
     for page in _pages():
-        for index, example in enumerate(collect(page).examples()):
-            label = f"{page.relative_to(ROOT / 'docs').as_posix()}:{example.line}"
-            steps.append(pytest.param(page, index, id=label))
+        name = page.relative_to(ROOT / "docs").as_posix()
+        try:
+            examples = list(collect(page).examples())
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            UNREADABLE[page] = f"docs/{name}: cannot be read as MyST text: {exc}"
+            steps.append(pytest.param(page, -1, id=name))
+            continue
+        steps.extend(
+            pytest.param(page, index, id=f"{name}:{example.line}")
+            for index, example in enumerate(examples)
+        )
     return steps
 
 
@@ -68,6 +79,8 @@ def page_runs(tmp_path_factory):
 @pytest.mark.parametrize(("page", "index"), STEPS or [pytest.param(None, 0, id="none")])
 def test_docs_step(page_runs, page, index):
     """The step at this page and line runs and prints what the page shows."""
+    if page in UNREADABLE:
+        pytest.fail(UNREADABLE[page], pytrace=False)
     outcome = page_runs(page).outcome(index)
     if outcome.status == "skipped":
         pytest.skip(outcome.message)
