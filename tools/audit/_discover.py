@@ -179,5 +179,5 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
 
     top = Path(git("rev-parse", "--show-toplevel").strip())
     names = git("diff", "--name-only", "--no-renames", ref, "--").splitlines()
-    names += git("ls-files", "--others", "--exclude-standard").splitlines()
+    names += git("ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
     return {(top / name).absolute() for name in names if name}
