@@ -67,6 +67,10 @@ def _summary_line(result: AuditResult, fail_on: Collection[Verdict]) -> str:
 # --------------------------------------------------------------------------- text
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def render_text(
     result: AuditResult, fail_on: Collection[Verdict] = (), *, verbose: bool = False
 ) -> str:
@@ -80,11 +84,12 @@ def render_text(
                 f"reads as {page.predicted or '-'} {confidence})",
             )
         lines.extend(
-            f"{page.path}:{line}: {label}: {message}" for line, label, message in _findings(page)
+            f"{page.path}:{line}: {label}: {_one_line(message)}"
+            for line, label, message in _findings(page)
         )
     for gap in result.gaps:
         where = f"{gap.path}:{gap.line or 1}: " if gap.path else ""
-        lines.append(f"{where}gap: {gap.kind}: {gap.message}")
+        lines.append(f"{where}gap: {gap.kind}: {_one_line(gap.message)}")
     lines.append(_summary_line(result, fail_on))
     return "\n".join(lines) + "\n"
 
