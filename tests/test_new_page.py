@@ -17,6 +17,7 @@ from tools.new_page.__main__ import main
 from tools.quickstart import create_site
 
 ROOT = Path(__file__).resolve().parents[1]
+HAS_AUDIT = (ROOT / "tools" / "audit" / "__main__.py").is_file()
 
 TITLES = {
     "tutorial": "Your first field notes",
@@ -177,8 +178,14 @@ def test_each_template_models_its_kind():
     assert "\n## What we did\n" in tutorial
 
     how_to = render_page("how-to", "How to rotate a secret")
-    for heading in ("## Before you start", "## Steps", "## Related"):
+    for heading in ("## Check the prerequisites", "## Follow the steps", "## Related"):
         assert f"\n{heading}\n" in how_to
+    assert re.findall(r"^\d\. To ", how_to, flags=re.MULTILINE) == [
+        "1. To ",
+        "2. To ",
+        "3. To ",
+        "4. To ",
+    ]
     assert "{doc}`/reference/index`" in how_to
 
     reference = render_page("reference", "Values file fields")
@@ -186,7 +193,12 @@ def test_each_template_models_its_kind():
     assert "we " not in reference.lower().replace("\n", " ")
 
     explanation = render_page("explanation", "Why staging hubs go first")
-    for heading in ("## Context", "## Why it works this way", "## Alternatives", "## Consequences"):
+    for heading in (
+        "## Background",
+        "## Why it works this way",
+        "## What else was possible",
+        "## What follows from the choice",
+    ):
         assert f"\n{heading}\n" in explanation
     assert "```console" not in explanation
 
@@ -204,3 +216,25 @@ def test_the_tutorial_and_how_to_templates_run_as_written(tmp_path):
         assert {outcome.status for outcome in outcomes} == {"passed"}, outcomes
         kinds = {type(example.parsed) for example in run.examples}
         assert kinds == ({ConsoleBlock, FileBlock} if kind == "tutorial" else {ConsoleBlock})
+
+
+@pytest.mark.skipif(not HAS_AUDIT, reason="the Diátaxis audit (tools/audit) is not there yet")
+def test_pages_of_every_kind_read_as_their_kind(site):
+    """The audit files each template page, and each quickstart page, under its own kind."""
+    docs = site / "docs"
+    titles = [
+        *TITLES.items(),
+        ("how-to", "Add a staging hub"),
+        ("explanation", "Canary deployments"),
+    ]
+    for kind, title in titles:
+        create_page(docs, kind, title)
+    options = ["--no-schemas", "--no-cli", "--no-gaps", "--fail-on", "misfiled,mixed,unclear"]
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.audit", str(docs), *options],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
