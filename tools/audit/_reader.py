@@ -471,6 +471,7 @@ class _MdScanner:
         self.item_kind = ""
         self.item_level = 0
         self.item_indent = 0
+        self.item_indents: list[int] = []
         self.list_open = False
         self.blank_in_list = False
         self.table: list[str] = []
@@ -542,6 +543,9 @@ class _MdScanner:
                     self.flush()
                     _add(state, "heading", title, tline, 1 if c == "=" else 2)
                     continue
+                if c in "-*_" and len(s) >= 3 and not s.replace(" ", "").strip(c):  # noqa: PLR2004
+                    self.flush()  # thematic break
+                    continue
                 if c == "(" and (m := _MD_LABEL.match(s)) is not None:
                     self.flush()
                     state.labels.append(m.group(1))
@@ -581,21 +585,24 @@ class _MdScanner:
                     state.blocks.append(Block("html", "\n".join(body), start, 0, "html"))
                     continue
                 if c in "-*+0123456789" and (m := _MD_ITEM.match(s)) is not None:
-                    if c in "-*" and len(s) >= 3 and s.replace(" ", "").strip(c) == "":  # noqa: PLR2004
-                        self.flush()  # thematic break
-                        continue
                     kind = "list" if c in "-*+" else "ordered_list"
                     if not self.list_open:
                         self.flush()
                         self.list_open = True
                         self.item_indent = indent
+                        self.item_indents = []
                     self.flush_para()
                     self.flush_item()
                     self.blank_in_list = False
                     self.item = [m.group(2) or ""]
                     self.item_line = lineno
                     self.item_kind = kind
-                    self.item_level = max(0, (indent - self.item_indent + 1) // 2)
+                    stack = self.item_indents
+                    while stack and indent < stack[-1]:
+                        stack.pop()
+                    if not stack or indent > stack[-1]:
+                        stack.append(indent)
+                    self.item_level = len(stack) - 1
                     continue
                 if c == ">":
                     s = s.lstrip("> ")
