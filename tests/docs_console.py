@@ -88,7 +88,7 @@ __all__ = [
 #: Seconds one command may run before it counts as hung.
 COMMAND_TIMEOUT = 300.0
 
-#: What a copy of the repository leaves out: VCS data, environments, caches, build output.
+#: What a copy of the repository leaves out, at any depth: VCS data, environments, caches.
 COPY_IGNORE = (
     ".git",
     ".venv",
@@ -99,12 +99,11 @@ COPY_IGNORE = (
     ".hypothesis",
     "__pycache__",
     "*.egg-info",
-    "_build",
-    "build",
-    "dist",
     "node_modules",
-    "test-artifacts",
-    "_work",
+)
+#: ... and these paths relative to the repository root: build output and work folders.
+COPY_IGNORE_PATHS = frozenset(
+    {"build", "dist", "docs/_build", "benchmarks/_work", "test-artifacts"}
 )
 
 _CODE_DIRECTIVES = frozenset({"code-block", "code", "sourcecode"})
@@ -547,7 +546,15 @@ def copy_repository(source: Path, destination: Path) -> Path:
     The copy becomes a git repository with one commit when git is available,
     so a page may run ``git`` commands (a diff, a range for ``plan-upgrade``).
     """
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+    anywhere = shutil.ignore_patterns(*COPY_IGNORE)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        relative = Path(folder).relative_to(source)
+        return set(anywhere(folder, names)) | {
+            name for name in names if (relative / name).as_posix() in COPY_IGNORE_PATHS
+        }
+
+    shutil.copytree(source, destination, ignore=ignore)
     if shutil.which("git"):
         env = _git_env()
         for args in (

@@ -100,6 +100,9 @@ def project(tmp_path):
     (root / "README.md").write_text("A project.\n")
     (root / ".venv").mkdir()
     (root / ".venv" / "huge").write_text("not copied\n")
+    (root / "docs" / "_build").mkdir(parents=True)
+    (root / "config" / "build").mkdir()
+    (root / "config" / "build" / "kept.yaml").write_text("a cluster may be called build\n")
     return root
 
 
@@ -144,7 +147,11 @@ def test_a_page_whose_output_matches_passes(project, tmp_path):
 
 
 def test_the_copy_leaves_out_environments_and_is_a_git_repository(project, tmp_path):
-    page = "```console\n$ ls -a\n.\n..\n.git\nREADME.md\nconfig\ndocs\n$ git status --short\n```\n"
+    page = (
+        "```console\n$ ls -a\n.\n..\n.git\nREADME.md\nconfig\ndocs\n"
+        "$ ls docs config/build\nconfig/build:\nkept.yaml\n\ndocs:\ntutorials\n"
+        "$ git status --short\n```\n"
+    )
     run = run_page(project, tmp_path, page)
     assert run.outcomes[0].status == "passed", run.outcomes[0].message
     assert (project / ".venv" / "huge").exists()
