@@ -43,7 +43,33 @@ Commands continue onto the next line after a trailing ``\\`` (a leading
 ``> `` on the continuation line is dropped, like a shell's second prompt).
 A block without any ``$`` line is only shown, never run.  A step fails with
 the page, its line and a unified diff of the shown and the real output; the
-later steps of that page are then skipped, since they build on it.
+later steps of that page are then skipped, since they build on it (a block
+skipped with ``% skip:`` does not stop the page).
+
+For example, a page may say::
+
+    % file: config/clusters/demo/cluster.yaml
+    ```yaml
+    name: demo
+    ```
+
+    % expect-exit: 1
+    ```console
+    $ deployer validate demo
+    config/clusters/demo/cluster.yaml:1:1: error: ...
+    ...
+    ```
+
+What the shell is like
+----------------------
+
+Standard input is empty and standard error is merged into standard output,
+as a reader sees both in the terminal.  ``HOME`` is an empty folder;
+``LC_ALL=C.UTF-8``, ``TZ=UTC``, ``COLUMNS=80``, ``NO_COLOR=1``.  The copy
+is a git repository with one commit on branch ``main``, so ``git diff`` and
+``deployer plan-upgrade --git-range`` work.  A command may run for
+:data:`COMMAND_TIMEOUT` seconds.  To run the steps of one page:
+``pytest tests/test_tutorials.py -k <page-name>``.
 """
 
 from __future__ import annotations

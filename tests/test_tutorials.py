@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 from pathlib import Path
 
+import docs_console
 import pytest
 from docs_console import (
     ConsoleBlock,
@@ -414,3 +416,13 @@ def test_page_environment_puts_this_interpreter_first(tmp_path):
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
     assert env["HOME"] == str(tmp_path)
     assert "PYTHONPATH" not in env
+
+
+def test_the_example_in_the_conventions_runs_against_the_real_deployer(tmp_path):
+    """The example page in the docstring of tests/docs_console.py passes in a copy of the repo."""
+    doc = docs_console.__doc__ or ""
+    example = doc.split("a page may say::\n", 1)[1].split("\nWhat the shell is like", 1)[0]
+    page = tmp_path / "example.md"
+    page.write_text(textwrap.dedent(example))
+    run = PageRun(page, ROOT, tmp_path / "work", label="example.md")
+    assert [outcome.status for outcome in run.run_all()] == ["passed", "passed"], run.outcomes
