@@ -103,6 +103,7 @@ __all__ = [
     "MarkupProblem",
     "Outcome",
     "PageRun",
+    "RepositoryCopier",
     "ShellSession",
     "collect",
     "copy_repository",
@@ -592,6 +593,29 @@ def copy_repository(source: Path, destination: Path) -> Path:
     return destination
 
 
+class RepositoryCopier:
+    """Fresh copies of one repository, cheaply: the first copy (and its commit) is the template.
+
+    Every later copy duplicates the template, ``.git`` included, so the
+    pages of a test run each start from the same state without copying the
+    working tree and committing it again.
+    """
+
+    def __init__(self, source: Path, template: Path) -> None:
+        """Copy ``source`` into ``template`` on first use."""
+        self.source = source
+        self.template = template
+        self._made = False
+
+    def copy(self, destination: Path) -> Path:
+        """Make ``destination`` a fresh copy of the repository; return it."""
+        if not self._made:
+            copy_repository(self.source, self.template)
+            self._made = True
+        shutil.copytree(self.template, destination, symlinks=True)
+        return destination
+
+
 def _git_env() -> dict[str, str]:
     return {
         **os.environ,
@@ -663,6 +687,7 @@ class PageRun:
     source_root: Path
     work_dir: Path
     label: str = ""
+    copier: RepositoryCopier | None = None
     document: Document = field(init=False)
     examples: list[Example] = field(init=False)
     outcomes: list[Outcome] = field(init=False, default_factory=list)
@@ -694,7 +719,8 @@ class PageRun:
 
     def _evaluate(self, example: Example) -> Outcome:
         if self._state is None:
-            root = copy_repository(self.source_root, self.work_dir / "repository")
+            copier = self.copier or RepositoryCopier(self.source_root, self.work_dir / "template")
+            root = copier.copy(self.work_dir / "repository")
             home = self.work_dir / "home"
             home.mkdir(parents=True, exist_ok=True)
             self._state = _PageState(self.label, root, None)

@@ -21,6 +21,7 @@ from docs_console import (
     FileBlock,
     MarkupProblem,
     PageRun,
+    RepositoryCopier,
     ShellSession,
     collect,
     output_diff,
@@ -63,13 +64,14 @@ STEPS = _steps()
 def page_runs(tmp_path_factory):
     """One run per page, shared by the page's steps, so they run in order in one shell."""
     runs: dict[Path, PageRun] = {}
+    copier = RepositoryCopier(ROOT, tmp_path_factory.mktemp("template") / "repository")
 
     def get(page: Path) -> PageRun:
         if page not in runs:
             for other in runs.values():
                 other.close()
             work = tmp_path_factory.mktemp(page.stem)
-            runs[page] = PageRun(page, ROOT, work)
+            runs[page] = PageRun(page, ROOT, work, copier=copier)
         return runs[page]
 
     yield get
@@ -426,3 +428,13 @@ def test_the_example_in_the_conventions_runs_against_the_real_deployer(tmp_path)
     page.write_text(textwrap.dedent(example))
     run = PageRun(page, ROOT, tmp_path / "work", label="example.md")
     assert [outcome.status for outcome in run.run_all()] == ["passed", "passed"], run.outcomes
+
+
+def test_copies_from_one_template_start_alike_and_stay_apart(project, tmp_path):
+    copier = RepositoryCopier(project, tmp_path / "template")
+    first = copier.copy(tmp_path / "one")
+    (first / "config" / "settings.yaml").write_text("answer: 0\n")
+    second = copier.copy(tmp_path / "two")
+    assert (second / "config" / "settings.yaml").read_text() == "answer: 42\n"
+    assert (second / ".git").is_dir()
+    assert not (second / ".venv").exists()
