@@ -35,7 +35,7 @@ extensions = [
 ]
 OWN_EXTENSIONS = [
     "tools.reference.sphinxext",
-    # "tools.audit.sphinxext",  # the Diátaxis audit; enable once tools/audit/sphinxext.py exists
+    "tools.audit.sphinxext",  # the Diátaxis audit: warnings and reference/generated/docs-health
 ]
 if os.environ.get("HUB_DOCS_NO_EXTENSIONS", "") not in {"1", "true", "yes"}:
     extensions += OWN_EXTENSIONS
