@@ -61,7 +61,8 @@ class Job:
                 return f"{unit.cluster}: {unit.hubs[0]}"
             return f"{unit.cluster}: {len(unit.hubs)} hubs"
         first, last = self.units[0].cluster, self.units[-1].cluster
-        return f"{self.units[0].provider} batch: {len(self.units)} clusters ({first} .. {last})"
+        providers = ",".join(sorted({unit.provider for unit in self.units}))
+        return f"{providers} batch: {len(self.units)} clusters ({first} .. {last})"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used in the matrix (see the plan-upgrade command's help)."""
@@ -76,7 +77,7 @@ class Job:
                 else:
                     data["hubs"] = list(unit.hubs)
         else:
-            data["provider"] = self.units[0].provider
+            data["provider"] = ",".join(sorted({unit.provider for unit in self.units}))
             data["clusters"] = [
                 {"cluster": u.cluster, **({"hubs": list(u.hubs)} if u.hubs else {})}
                 for u in self.units

@@ -277,6 +277,8 @@ def _group(
     by_provider: dict[str, list[tuple[Unit, tuple[str, ...]]]] = {}
     for unit, reasons in clustered:
         by_provider.setdefault(unit.provider, []).append((unit, reasons))
+    if len(by_provider) > max_jobs:  # fewer jobs than providers: batches mix providers
+        by_provider = {"": clustered}
     size = math.ceil(len(clustered) / max_jobs)
     while sum(math.ceil(len(group) / size) for group in by_provider.values()) > max_jobs:
         size += 1
@@ -286,5 +288,6 @@ def _group(
             chunk = group[start : start + size]
             units = tuple(unit for unit, _ in chunk)
             batches.append(Job(stage, units, _merge_reasons(r for _, r in chunk)))
-    how = f"batches of up to {size} clusters of one provider (each cluster deployed on its own)"
+    kind = "clusters" if "" in by_provider else "clusters of one provider"
+    how = f"batches of up to {size} {kind} (each cluster deployed on its own)"
     return tuple(batches), how

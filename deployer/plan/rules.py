@@ -4,7 +4,7 @@
 and the one the documentation's reference page is generated from.  Rules are
 tried in order and the first whose pattern matches a path decides what that
 path upgrades.  Patterns are repository-relative globs: ``*`` matches within
-one folder, ``**`` any number of folders.  Patterns starting with
+one folder, ``**`` any number of folders (``docs/**`` matches ``docs`` too).  Patterns starting with
 ``config/`` are relative to the config root (``--config-dir``), which sits
 at the top of the repository.
 """
@@ -112,7 +112,12 @@ def compile_pattern(pattern: str, config_prefix: str = "config") -> re.Pattern[s
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         if part == "**":
-            out.append(".*" if last else "(?:[^/]+/)*")
+            if not last:
+                out.append("(?:[^/]+/)*")
+            elif out and out[-1] == "/":  # `dir/**` also matches `dir` itself
+                out[-1] = "(?:/.*)?"
+            else:
+                out.append(".*")
             continue
         for char in part:
             if char == "*":
