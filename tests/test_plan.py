@@ -114,9 +114,7 @@ def test_golden_plan_formats(fmt, tmp_path, capsys):
 
 
 def test_files_as_arguments_and_stdin_are_combined(capsys, monkeypatch):
-    monkeypatch.setattr(
-        "sys.stdin", __import__("io").StringIO("config/clusters/leap/prod.values.yaml\n")
-    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("config/clusters/leap/prod.values.yaml\n"))
     code = main(
         ["plan-upgrade", "config/clusters/nasa/prod.values.yaml", "--changed-files-from", "-",
          "--config-dir", str(CONFIG), "--format", "json"]
