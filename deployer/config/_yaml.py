@@ -20,7 +20,7 @@ Every refusal is a :class:`YamlError` naming the file, line and column.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -69,6 +69,8 @@ _SEQ = _TAG + "seq"
 _MAP = _TAG + "map"
 _SCALAR_TAGS: Final = frozenset({_STR, _NULL, _BOOL, _INT, _FLOAT, _TIMESTAMP})
 _CONSTRUCTOR: Final = SafeConstructor()
+#: Most plain scalars whose tags are remembered (see ``_Loader``).
+_MAX_MEMO: Final = 50_000
 
 
 class YamlError(ConfigError):
@@ -136,10 +138,32 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff")
 
 
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader with a memo of the tags of plain scalars.
+
+    Resolving a plain scalar's tag runs regular expressions in Python; the
+    same keys and values recur across config files, so their tags are kept.
+    """
+
+    _tags: ClassVar[dict[str, str]] = {}
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:  # noqa: ANN401
+        if kind is ScalarNode and implicit[0]:
+            tags = _Loader._tags
+            tag = tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(tags) >= _MAX_MEMO:
+                    tags.clear()
+                tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
+
+
 def _compose(path: Path, text: str) -> Node | None:
     """Compose the single document of *text* with libyaml, or raise :class:`YamlError`."""
     try:
-        return yaml.compose(text, Loader=yaml.CSafeLoader)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

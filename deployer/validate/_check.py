@@ -86,6 +86,8 @@ class _Cluster:
     referenced: dict[Path, set[str]] = dataclasses.field(default_factory=dict)
     #: Hub values files -> the chart ids of the hubs using them (and those hubs' labels).
     layouts: dict[Path, dict[str, str]] = dataclasses.field(default_factory=dict)
+    #: The folder with symlinks resolved, once needed.
+    resolved: Path | None = None
     #: Whether cluster.yaml could be read as a mapping (so unreferenced files are known).
     readable: bool = False
     #: Paths in cluster.yaml already reported by the path-escape rule.
@@ -342,11 +344,7 @@ class _Checker:
             self.add(file, Finding(where, "path-escape", message))
             return None
         target = cluster.path / value
-        try:
-            inside = target.resolve().is_relative_to(cluster.path.resolve())
-        except (OSError, RuntimeError):
-            inside = False
-        if not inside:
+        if not self.stays_inside(cluster, posix):
             cluster.escapes.add(where)
             message = (
                 f"{value!r} is a symlink to a file outside the cluster folder: "
@@ -360,6 +358,26 @@ class _Checker:
             self.add(file, Finding(where, "missing-file", message))
             return None
         return Path(os.path.normpath(target))
+
+    def stays_inside(self, cluster: _Cluster, relative: PurePosixPath) -> bool:
+        """Whether a relative path without ``..`` stays in the folder, symlinks followed.
+
+        Only a symlink can lead out, so the path is resolved only when one of
+        its parts is a symlink.
+        """
+        current = cluster.path
+        for part in relative.parts:
+            current /= part
+            if current.is_symlink():
+                break
+        else:
+            return True
+        if cluster.resolved is None:
+            cluster.resolved = cluster.path.resolve()
+        try:
+            return (cluster.path / relative).resolve().is_relative_to(cluster.resolved)
+        except (OSError, RuntimeError):
+            return False
 
     def check_referenced(self, cluster: _Cluster) -> None:
         """Read every file cluster.yaml names and check it for what it is used as."""
