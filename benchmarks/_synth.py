@@ -11,7 +11,10 @@ The tree passes ``deployer validate``; the content is deterministic.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["SynthTree", "make_tree"]
 
@@ -121,12 +124,19 @@ def _secret(daskhub: bool) -> str:  # noqa: FBT001 - private helper
 
 
 _PROVIDERS = (
-    "provider: gcp\ngcp:\n  project: hubs-{name}\n  cluster: {name}-cluster\n  zone: us-central1-b\n",
+    (
+        "provider: gcp\ngcp:\n  project: hubs-{name}\n  cluster: {name}-cluster\n"
+        "  zone: us-central1-b\n"
+    ),
     'provider: aws\naws:\n  account_id: "012345678901"\n  cluster: {name}\n  region: us-west-2\n',
-    "provider: azure\nazure:\n  subscription_id: 3f2b6c1e-8d4a-4c7e-9a51-2b7d0e6f4a93\n"
-    "  resource_group: {name}-hubs\n  cluster: {name}-aks\n",
+    (
+        "provider: azure\nazure:\n  subscription_id: 3f2b6c1e-8d4a-4c7e-9a51-2b7d0e6f4a93\n"
+        "  resource_group: {name}-hubs\n  cluster: {name}-aks\n"
+    ),
     "provider: kubeconfig\nkubeconfig:\n  file: enc-kubeconfig.secret.yaml\n",
 )
+#: Every this many hubs, one uses the daskhub chart.
+_DASKHUB_EVERY = 4
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,7 +205,7 @@ def make_tree(root: Path, clusters: int = 500, hubs: int = 20) -> SynthTree:
         lines.append("hubs:\n")
         for h in range(hubs):
             hub = f"hub{h:02d}"
-            daskhub = h % 4 == 3
+            daskhub = h % _DASKHUB_EVERY == _DASKHUB_EVERY - 1
             domain = f"{hub}.{name}.hubs.example.org"
             stage = "staging" if h % 2 == 0 else "prod"
             files = [f"{hub}.values.yaml", f"enc-{hub}.secret.values.yaml"]
