@@ -165,10 +165,10 @@ class AuditResult:
 
 
 def _display(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
+    text, prefix = str(path), str(base).rstrip("/") + "/"
+    if text.startswith(prefix):
+        return text[len(prefix) :]
+    return "." if text == prefix[:-1] else text
 
 
 class _Folders:
@@ -361,8 +361,10 @@ def _selector(paths: Sequence[Path]) -> Callable[[Path], bool]:
     files = {p for p in paths if not p.is_dir()}
     dirs = tuple(p for p in paths if p.is_dir())
 
+    prefixes = tuple(str(d).rstrip("/") + "/" for d in dirs)
+
     def selected(path: Path) -> bool:
-        return path in files or any(path.is_relative_to(d) for d in dirs)
+        return path in files or str(path).startswith(prefixes)
 
     return selected
 

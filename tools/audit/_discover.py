@@ -51,11 +51,14 @@ class Source:
     path: Path  #: absolute path of the file
     rel: PurePosixPath  #: path relative to the tree's root
     fmt: str  #: ``md``, ``rst`` or ``txt``
+    #: Sphinx's name for the page: the relative path without its suffix.
+    docname: str = field(default="", compare=False)
 
-    @property
-    def docname(self) -> str:
-        """Sphinx's name for the page: the relative path without its suffix."""
-        return str(self.rel.with_suffix(""))
+    def __post_init__(self) -> None:
+        """Fill in :attr:`docname` from :attr:`rel` when it was not given."""
+        if not self.docname:
+            rel = str(self.rel)
+            object.__setattr__(self, "docname", rel[: -len(self.rel.suffix)] or rel)
 
 
 @dataclass(frozen=True, slots=True)
