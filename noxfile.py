@@ -109,6 +109,8 @@ def audit(session: nox.Session) -> None:
     """Audit every page of docs/ for its Diátaxis category, mixed modes, unclear pages and gaps."""
     install(session)
     args = session.posargs or ["docs", "--fail-on", "misfiled,mixed,unclear"]
+    if not session.posargs and os.environ.get("GITHUB_ACTIONS") == "true":
+        args += ["--format", "github"]  # findings as annotations on the pull request
     session.run("python", "-m", "tools.audit", *args)
 
 
