@@ -234,6 +234,17 @@ def _scan(text: str) -> Iterator[_Fenced]:
                 stack.pop()
             elif container:
                 stack.append((char, length))
+                if markers:  # markers apply to one code block, never to a container
+                    yield _Fenced(
+                        start_line=index + 1,
+                        end_index=index + 1,
+                        language=f"{{{name}}}",
+                        directive=True,
+                        options={},
+                        body=[],
+                        body_line=index + 2,
+                        markers=tuple(markers),
+                    )
             markers = []
             index += 1
             continue

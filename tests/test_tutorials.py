@@ -357,6 +357,14 @@ def test_a_file_marker_without_a_path_or_caption_is_reported(project, tmp_path):
     assert "name the file" in run.outcomes[0].message
 
 
+def test_a_marker_above_a_container_is_reported_and_its_blocks_still_run(project, tmp_path):
+    text = "% skip: needs a cloud\n::::{tab-set}\n```console\n$ echo in\nin\n```\n::::\n"
+    problem, inner = run_page(project, tmp_path, text).outcomes
+    assert problem.status == "failed"
+    assert problem.message.startswith("docs/tutorials/page.md:1: `% skip` stands above a {tab-set}")
+    assert inner.status == "skipped"
+
+
 def test_a_marker_above_a_block_of_another_language_is_reported(project, tmp_path):
     (outcome,) = run_page(project, tmp_path, "% expect-exit: 1\n```python\n1\n```\n").outcomes
     assert outcome.status == "failed"
