@@ -41,6 +41,7 @@ _SIZE = 420  # the plot's side, in px
 _MARGIN = 40
 _LEGEND_WIDTH = 190
 _JITTER = 6.0  # px, so pages at the same spot stay visible
+_PAD = 12  # px between the plot's edge and a page at an axis' end
 _TITLE = "Pages on the Diátaxis compass"
 
 
@@ -60,7 +61,8 @@ class CompassPoint:
 def _pos(value: float, offset: float, seed: int) -> float:
     clamped = max(-1.0, min(1.0, value))
     jitter = ((seed % 1000) / 1000.0 - 0.5) * _JITTER
-    return round(offset + (clamped + 1.0) / 2.0 * _SIZE + jitter, 1)
+    inner = _SIZE - 2 * _PAD
+    return round(offset + _PAD + (clamped + 1.0) / 2.0 * inner + jitter, 1)
 
 
 def compass_svg(
@@ -83,15 +85,17 @@ def compass_svg(
         f'<line x1="{left + mid}" y1="{top}" x2="{left + mid}" y2="{top + _SIZE}" stroke="#555"/>',
         f'<line x1="{left}" y1="{top + mid}" x2="{left + _SIZE}" y2="{top + mid}" stroke="#555"/>',
     ]
+    # Labels by the centre: pages gather in the outer corners.
     quadrants = (
-        ("Tutorials", left + mid / 2, top + 18),
-        ("Explanation", left + mid + mid / 2, top + 18),
-        ("How-to guides", left + mid / 2, top + _SIZE - 8),
-        ("Reference", left + mid + mid / 2, top + _SIZE - 8),
+        ("Tutorials", left + mid - 8, top + mid - 10, "end"),
+        ("Explanation", left + mid + 8, top + mid - 10, "start"),
+        ("How-to guides", left + mid - 8, top + mid + 22, "end"),
+        ("Reference", left + mid + 8, top + mid + 22, "start"),
     )
     out += [
-        f'<text x="{x}" y="{y}" text-anchor="middle" font-weight="bold" fill="#333">{name}</text>'
-        for name, x, y in quadrants
+        f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-weight="bold" font-size="14" '
+        f'fill="#333">{name}</text>'
+        for name, x, y, anchor in quadrants
     ]
     out += [
         f'<text x="{left}" y="{top - 8}" fill="#555">action</text>',
