@@ -10,6 +10,8 @@ The second half tests the evaluator itself on small pages.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 import textwrap
 from pathlib import Path
@@ -446,3 +448,23 @@ def test_copies_from_one_template_start_alike_and_stay_apart(project, tmp_path):
     assert (second / "config" / "settings.yaml").read_text() == "answer: 42\n"
     assert (second / ".git").is_dir()
     assert not (second / ".venv").exists()
+
+
+def test_a_tree_without_runnable_pages_collects_cleanly(tmp_path):
+    """Without tutorial or how-to pages, the step test is one clear skip, not an error."""
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    for name in ("test_tutorials.py", "docs_console.py"):
+        shutil.copy(Path(__file__).with_name(name), tests / name)
+    (tmp_path / "docs" / "tutorials").mkdir(parents=True)
+    options = ["-q", "-rs", "-p", "no:cacheprovider", "-c", os.devnull, "-k", "docs_step"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", *options, str(tests / "test_tutorials.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no console steps in docs/tutorials or docs/how-to yet" in result.stdout
+    assert "1 skipped" in result.stdout
