@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deployer.cli import main
+
+if TYPE_CHECKING:
+    import pytest
 
 CASES = Path(__file__).parent / "data" / "configs"
 
 
-def test_text_table_is_aligned_with_one_row_per_hub(capsys):
+def test_text_table_is_aligned_with_one_row_per_hub(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["list", "--config-dir", str(CASES / "valid" / "four-providers")])
     out = capsys.readouterr().out
     assert code == 0
@@ -24,7 +28,7 @@ def test_text_table_is_aligned_with_one_row_per_hub(capsys):
     ]
 
 
-def test_json_lists_clusters_with_their_hubs(capsys):
+def test_json_lists_clusters_with_their_hubs(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["list", "--config-dir", str(CASES / "valid" / "minimal"), "--format", "json"])
     assert code == 0
     assert json.loads(capsys.readouterr().out) == [
@@ -44,14 +48,14 @@ def test_json_lists_clusters_with_their_hubs(capsys):
     ]
 
 
-def test_unknown_chart_shows_a_question_mark(capsys):
+def test_unknown_chart_shows_a_question_mark(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["list", "--config-dir", str(CASES / "invalid" / "unknown-chart")])
     out = capsys.readouterr().out
     assert code == 0
     assert "jupyterhub5 ?" in out
 
 
-def test_malformed_config_is_an_error_without_traceback(capsys):
+def test_malformed_config_is_an_error_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["list", "--config-dir", str(CASES / "invalid" / "yaml-syntax-cluster")])
     captured = capsys.readouterr()
     assert code == 1
@@ -60,7 +64,7 @@ def test_malformed_config_is_an_error_without_traceback(capsys):
     assert "Traceback" not in captured.err
 
 
-def test_missing_config_dir_is_an_error(tmp_path, capsys):
+def test_missing_config_dir_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["list", "--config-dir", str(tmp_path / "nowhere")])
     assert code == 1
     assert "is not a folder" in capsys.readouterr().err

@@ -53,7 +53,13 @@ def _check_golden(case: Path, out: str, *, update: bool) -> None:
 
 
 @pytest.mark.parametrize("case", _cases("invalid"), ids=lambda p: p.name)
-def test_invalid_case_matches_golden(case, tmp_path, monkeypatch, capsys, update_goldens):
+def test_invalid_case_matches_golden(
+    case: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    update_goldens: bool,  # noqa: FBT001 - a fixture, passed by name
+) -> None:
     """Each invalid example fails with exactly the problems of its golden file."""
     monkeypatch.chdir(_prepare(case, tmp_path))
     code, out, err = _run(["validate", "--config-dir", "."], capsys)
@@ -64,7 +70,13 @@ def test_invalid_case_matches_golden(case, tmp_path, monkeypatch, capsys, update
 
 
 @pytest.mark.parametrize("case", _cases("valid"), ids=lambda p: p.name)
-def test_valid_case_passes(case, tmp_path, monkeypatch, capsys, update_goldens):
+def test_valid_case_passes(
+    case: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    update_goldens: bool,  # noqa: FBT001 - a fixture, passed by name
+) -> None:
     """Each valid example passes (warnings allowed) with the output of its golden file."""
     monkeypatch.chdir(_prepare(case, tmp_path))
     code, out, err = _run(["validate", "--config-dir", "."], capsys)
@@ -73,12 +85,14 @@ def test_valid_case_passes(case, tmp_path, monkeypatch, capsys, update_goldens):
     assert out.splitlines()[-1].startswith("ok: ")
 
 
-def test_there_are_enough_invalid_cases():
+def test_there_are_enough_invalid_cases() -> None:
     """The invalid examples cover the rules (at least 25 of them)."""
     assert len(_cases("invalid")) >= 25
 
 
-def test_json_format_lists_problem_objects(tmp_path, monkeypatch, capsys):
+def test_json_format_lists_problem_objects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """--format json prints a list of objects with the seven documented fields."""
     monkeypatch.chdir(_prepare(CASES / "invalid" / "unknown-chart", tmp_path))
     code, out, _ = _run(["validate", "--config-dir", ".", "--format", "json"], capsys)
@@ -98,13 +112,17 @@ def test_json_format_lists_problem_objects(tmp_path, monkeypatch, capsys):
     assert "jupyterhub5" in problems[0]["message"]
 
 
-def test_json_format_of_a_valid_tree_is_an_empty_list(tmp_path, monkeypatch, capsys):
+def test_json_format_of_a_valid_tree_is_an_empty_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(_prepare(CASES / "valid" / "minimal", tmp_path))
     code, out, _ = _run(["validate", "--config-dir", ".", "--format", "json"], capsys)
     assert (code, json.loads(out)) == (0, [])
 
 
-def test_unknown_cluster_is_a_usage_error_listing_known_names(tmp_path, monkeypatch, capsys):
+def test_unknown_cluster_is_a_usage_error_listing_known_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(_prepare(CASES / "valid" / "four-providers", tmp_path))
     code, out, err = _run(["validate", "mars", "--config-dir", "."], capsys)
     assert code == 2
@@ -113,14 +131,18 @@ def test_unknown_cluster_is_a_usage_error_listing_known_names(tmp_path, monkeypa
     assert "campus, nasa, uk, utoronto" in err
 
 
-def test_unknown_hub_is_a_usage_error_listing_known_hubs(tmp_path, monkeypatch, capsys):
+def test_unknown_hub_is_a_usage_error_listing_known_hubs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(_prepare(CASES / "valid" / "four-providers", tmp_path))
     code, _, err = _run(["validate", "uk", "canary", "--config-dir", "."], capsys)
     assert code == 2
     assert "no hub 'canary' in cluster 'uk' (known hubs: staging, prod)" in err
 
 
-def test_cluster_argument_limits_the_report(tmp_path, monkeypatch, capsys):
+def test_cluster_argument_limits_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Only the named cluster's problems are reported (here: none in utoronto)."""
     case = CASES / "invalid" / "many-files-many-errors"
     monkeypatch.chdir(_prepare(case, tmp_path))
@@ -130,7 +152,9 @@ def test_cluster_argument_limits_the_report(tmp_path, monkeypatch, capsys):
     assert out.splitlines()[-1].endswith("(1 cluster, 2 hubs)")
 
 
-def test_hub_argument_limits_the_report_to_that_hub(tmp_path, monkeypatch, capsys):
+def test_hub_argument_limits_the_report_to_that_hub(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With a hub, problems of the other hubs' entries and files are left out."""
     monkeypatch.chdir(_prepare(CASES / "invalid" / "many-files-many-errors", tmp_path))
     code, out, _ = _run(["validate", "uk", "prod", "--config-dir", "."], capsys)
@@ -141,7 +165,9 @@ def test_hub_argument_limits_the_report_to_that_hub(tmp_path, monkeypatch, capsy
     assert out.splitlines()[-1].endswith("(1 cluster, 1 hub)")
 
 
-def test_verbose_is_accepted_and_keeps_the_problem_lines(tmp_path, monkeypatch, capsys):
+def test_verbose_is_accepted_and_keeps_the_problem_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(_prepare(CASES / "invalid" / "wrong-types", tmp_path))
     _, quiet, _ = _run(["validate", "--config-dir", "."], capsys)
     code, verbose, _ = _run(["validate", "--config-dir", ".", "--verbose"], capsys)
@@ -149,14 +175,18 @@ def test_verbose_is_accepted_and_keeps_the_problem_lines(tmp_path, monkeypatch, 
     assert set(quiet.splitlines()[:-1]) <= set(verbose.splitlines())
 
 
-def test_missing_config_dir_is_a_usage_error(tmp_path, monkeypatch, capsys):
+def test_missing_config_dir_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     code, _, err = _run(["validate", "--config-dir", "nowhere"], capsys)
     assert code == 2
     assert "nowhere" in err
 
 
-def test_secret_values_never_appear_in_the_output(tmp_path, monkeypatch, capsys):
+def test_secret_values_never_appear_in_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Unencrypted secret values are located, never quoted."""
     for name in ("unencrypted-secret", "secret-partly-unencrypted"):
         monkeypatch.chdir(_prepare(CASES / "invalid" / name, tmp_path))
@@ -166,7 +196,9 @@ def test_secret_values_never_appear_in_the_output(tmp_path, monkeypatch, capsys)
             assert "plain-text-leaked" not in out + err
 
 
-def test_paths_are_shown_relative_to_the_working_folder(tmp_path, monkeypatch, capsys):
+def test_paths_are_shown_relative_to_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Run from the parent of the config root, paths start with the root's name."""
     work = _prepare(CASES / "invalid" / "unknown-chart", tmp_path)
     monkeypatch.chdir(work.parent)
@@ -174,7 +206,9 @@ def test_paths_are_shown_relative_to_the_working_folder(tmp_path, monkeypatch, c
     assert out.startswith(f"{work.name}/clusters/uk/cluster.yaml:15:5: error: ")
 
 
-def test_real_config_tree_is_valid(monkeypatch, capsys):
+def test_real_config_tree_is_valid(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The repository's own config/ validates without errors."""
     if not (REPO / "config" / "clusters").is_dir() or not any(
         (REPO / "config" / "clusters").iterdir()

@@ -48,7 +48,7 @@ def _error(tmp_path: Path, content: str | bytes) -> YamlError:
 # -- positions ------------------------------------------------------------------------------
 
 
-def test_positions_of_keys_and_list_items_are_one_based(tmp_path):
+def test_positions_of_keys_and_list_items_are_one_based(tmp_path: Path) -> None:
     text = "name: uk\nhubs:\n  - name: a\n    domain: a.example.org\n  - {name: b, domain: b.org}\n"
     data, positions = load_yaml(_write(tmp_path, text))
     assert data["hubs"][1] == {"name": "b", "domain": "b.org"}
@@ -61,13 +61,13 @@ def test_positions_of_keys_and_list_items_are_one_based(tmp_path):
     assert positions[("hubs", 1, "domain")] == (5, 15)
 
 
-def test_positions_of_nested_lists(tmp_path):
+def test_positions_of_nested_lists(tmp_path: Path) -> None:
     _, positions = load_yaml(_write(tmp_path, "a:\n- - x\n  - y\n"))
     assert positions[("a", 0)] == (2, 3)
     assert positions[("a", 0, 1)] == (3, 5)
 
 
-def test_load_yaml_data_gives_the_same_data_without_positions(tmp_path):
+def test_load_yaml_data_gives_the_same_data_without_positions(tmp_path: Path) -> None:
     path = _write(tmp_path, "a: [1, 2.5, true, null, x]\nb: {c: '3'}\n")
     assert load_yaml_data(path) == load_yaml(path)[0]
 
@@ -75,7 +75,7 @@ def test_load_yaml_data_gives_the_same_data_without_positions(tmp_path):
 # -- the data model -------------------------------------------------------------------------
 
 
-def test_scalars_are_plain_json_values(tmp_path):
+def test_scalars_are_plain_json_values(tmp_path: Path) -> None:
     text = "i: 42\nh: 0x1f\nf: 1.5\nb: yes\nn: ~\ns: '42'\nd: 2024-10-14\nv: 1.10\n"
     data, _ = load_yaml(_write(tmp_path, text))
     assert data == {
@@ -90,42 +90,42 @@ def test_scalars_are_plain_json_values(tmp_path):
     }
 
 
-def test_keys_are_strings_as_written(tmp_path):
+def test_keys_are_strings_as_written(tmp_path: Path) -> None:
     data, _ = load_yaml(_write(tmp_path, "on: 1\n2: two\nnull: x\n"))
     assert data == {"on": 1, "2": "two", "null": "x"}
 
 
-def test_merge_keys_are_expanded_and_explicit_keys_win(tmp_path):
+def test_merge_keys_are_expanded_and_explicit_keys_win(tmp_path: Path) -> None:
     text = "base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n"
     data, positions = load_yaml(_write(tmp_path, text))
     assert data["use"] == {"x": 1, "y": 3}
     assert positions[("use", "y")] == (4, 3)
 
 
-def test_aliases_are_copied_not_shared(tmp_path):
+def test_aliases_are_copied_not_shared(tmp_path: Path) -> None:
     data, _ = load_yaml(_write(tmp_path, "a: &a [1]\nb: *a\n"))
     assert data["a"] == data["b"]
     assert data["a"] is not data["b"]
 
 
-def test_empty_file_is_none(tmp_path):
+def test_empty_file_is_none(tmp_path: Path) -> None:
     assert load_yaml(_write(tmp_path, "# only a comment\n")) == (None, {(): (1, 1)})
 
 
-def test_byte_order_mark_is_ignored(tmp_path):
+def test_byte_order_mark_is_ignored(tmp_path: Path) -> None:
     assert load_yaml_data(_write(tmp_path, b"\xef\xbb\xbfa: 1\n")) == {"a": 1}
 
 
 # -- refusals -------------------------------------------------------------------------------
 
 
-def test_duplicate_key_is_refused_at_the_second_key(tmp_path):
+def test_duplicate_key_is_refused_at_the_second_key(tmp_path: Path) -> None:
     error = _error(tmp_path, "a: 1\nb:\n  c: 1\n  c: 2\n")
     assert (error.line, error.column, error.rule) == (4, 3, "duplicate-key")
     assert "first at line 3" in error.message
 
 
-def test_duplicate_key_is_refused_without_positions_too(tmp_path):
+def test_duplicate_key_is_refused_without_positions_too(tmp_path: Path) -> None:
     with pytest.raises(YamlError, match="duplicate key 'a'"):
         load_yaml_data(_write(tmp_path, "a: 1\na: 2\n"))
 
@@ -142,12 +142,12 @@ def test_duplicate_key_is_refused_without_positions_too(tmp_path):
         "a: !thing [1]\n",
     ],
 )
-def test_tags_beyond_plain_values_are_refused(tmp_path, text):
+def test_tags_beyond_plain_values_are_refused(tmp_path: Path, text: str) -> None:
     error = _error(tmp_path, text)
     assert (error.line, error.rule) == (1, "unknown-tag")
 
 
-def test_alias_bomb_is_refused(tmp_path):
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for index, name in enumerate("bcdefghi"):
         prev = "abcdefghi"[index]
@@ -157,71 +157,71 @@ def test_alias_bomb_is_refused(tmp_path):
     assert str(MAX_ALIAS_NODES) in error.message
 
 
-def test_moderate_alias_use_is_accepted(tmp_path):
+def test_moderate_alias_use_is_accepted(tmp_path: Path) -> None:
     text = "a: &a {x: 1, y: 2}\n" + "".join(f"k{i}: *a\n" for i in range(100))
     assert len(load_yaml_data(_write(tmp_path, text))) == 101
 
 
-def test_recursive_alias_is_refused(tmp_path):
+def test_recursive_alias_is_refused(tmp_path: Path) -> None:
     assert _error(tmp_path, "a: &a\n  b: *a\n").rule == "alias-limit"
 
 
-def test_deep_nesting_is_refused(tmp_path):
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     depth = MAX_DEPTH + 5
     error = _error(tmp_path, "[" * depth + "]" * depth + "\n")
     assert error.rule == "yaml-syntax"
 
 
-def test_several_documents_are_refused(tmp_path):
+def test_several_documents_are_refused(tmp_path: Path) -> None:
     error = _error(tmp_path, "a: 1\n---\nb: 2\n")
     assert (error.line, error.column, error.rule) == (2, 1, "multi-document")
 
 
-def test_syntax_error_has_a_location(tmp_path):
+def test_syntax_error_has_a_location(tmp_path: Path) -> None:
     error = _error(tmp_path, "a:\n  b: [1, 2\nc: 3\n")
     assert error.rule == "yaml-syntax"
     assert error.line == 3
     assert str(error).startswith(f"{tmp_path / 'f.yaml'}:3:")
 
 
-def test_control_characters_are_refused_with_a_location(tmp_path):
+def test_control_characters_are_refused_with_a_location(tmp_path: Path) -> None:
     error = _error(tmp_path, "a: 1\nb: x\x07y\n")
     assert (error.line, error.column, error.rule) == (2, 5, "yaml-syntax")
 
 
-def test_not_utf8_is_refused_at_the_bad_byte(tmp_path):
+def test_not_utf8_is_refused_at_the_bad_byte(tmp_path: Path) -> None:
     error = _error(tmp_path, "a: 1\nb: caf\xe9\n".encode("latin-1"))
     assert (error.line, error.column, error.rule) == (2, 7, "not-utf8")
 
 
-def test_nul_byte_is_refused(tmp_path):
+def test_nul_byte_is_refused(tmp_path: Path) -> None:
     error = _error(tmp_path, b"a: 1\nbb\x00\n")
     assert (error.line, error.column, error.rule) == (2, 3, "nul-byte")
 
 
-def test_too_large_file_is_refused(tmp_path):
+def test_too_large_file_is_refused(tmp_path: Path) -> None:
     error = _error(tmp_path, b"#" * (MAX_BYTES + 1))
     assert (error.line, error.column, error.rule) == (1, 1, "file-too-large")
 
 
-def test_file_of_exactly_the_limit_is_read(tmp_path):
+def test_file_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
     assert load_yaml_data(_write(tmp_path, b"#" * MAX_BYTES)) is None
 
 
-def test_missing_file_is_a_yaml_error(tmp_path):
+def test_missing_file_is_a_yaml_error(tmp_path: Path) -> None:
     with pytest.raises(YamlError) as info:
         load_yaml(tmp_path / "nope.yaml")
     assert info.value.rule == "unreadable"
 
 
-def test_complex_keys_are_refused(tmp_path):
+def test_complex_keys_are_refused(tmp_path: Path) -> None:
     assert _error(tmp_path, "? [a, b]\n: 1\n").rule == "yaml-syntax"
 
 
 # -- the typed model ------------------------------------------------------------------------
 
 
-def test_load_config_builds_the_model_with_absolute_paths():
+def test_load_config_builds_the_model_with_absolute_paths() -> None:
     config = load_config(CASES / "valid" / "four-providers")
     assert config.root.is_absolute()
     assert [c.name for c in config.clusters] == ["campus", "nasa", "uk", "utoronto"]
@@ -243,13 +243,13 @@ def test_load_config_builds_the_model_with_absolute_paths():
     assert config.charts["jupyterhub"].version == "4.2.0"
 
 
-def test_fast_and_validated_loading_build_the_same_model():
+def test_fast_and_validated_loading_build_the_same_model() -> None:
     root = CASES / "valid" / "four-providers"
     assert read_config_fast(root) == load_config(root)
     assert read_config(root, validate=False) == read_config(root)
 
 
-def test_load_config_lists_the_problems():
+def test_load_config_lists_the_problems() -> None:
     with pytest.raises(ConfigError) as info:
         load_config(CASES / "invalid" / "many-files-many-errors")
     message = str(info.value)
@@ -258,7 +258,7 @@ def test_load_config_lists_the_problems():
     assert "hunter2" not in message
 
 
-def test_load_config_accepts_warnings():
+def test_load_config_accepts_warnings() -> None:
     config = load_config(CASES / "valid" / "unreferenced-file-warning")
     assert [c.name for c in config.clusters] == ["uk"]
 
@@ -279,7 +279,9 @@ def test_load_config_accepts_warnings():
         ("a: [\n", "did not find expected"),
     ],
 )
-def test_read_config_fast_raises_config_error_on_malformed_data(tmp_path, cluster_yaml, expected):
+def test_read_config_fast_raises_config_error_on_malformed_data(
+    tmp_path: Path, cluster_yaml: str, expected: str
+) -> None:
     """Malformed data is a ConfigError naming the file, never a KeyError or TypeError."""
     (tmp_path / "clusters" / "uk").mkdir(parents=True)
     (tmp_path / "clusters" / "uk" / "cluster.yaml").write_text(cluster_yaml)
@@ -289,12 +291,12 @@ def test_read_config_fast_raises_config_error_on_malformed_data(tmp_path, cluste
     assert "cluster.yaml" in str(info.value)
 
 
-def test_read_config_fast_needs_a_clusters_folder(tmp_path):
+def test_read_config_fast_needs_a_clusters_folder(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="is not a folder"):
         read_config_fast(tmp_path)
 
 
-def test_read_config_fast_names_a_bad_chart_pin(tmp_path):
+def test_read_config_fast_names_a_bad_chart_pin(tmp_path: Path) -> None:
     shutil.copytree(CASES / "valid" / "minimal", tmp_path / "c")
     (tmp_path / "c" / "charts" / "jupyterhub.yaml").write_text("name: [x]\n")
     with pytest.raises(ConfigError, match=r"jupyterhub\.yaml: chart: 'repository'"):

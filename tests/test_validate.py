@@ -40,32 +40,34 @@ def _golden_rules() -> set[str]:
     return rules
 
 
-def test_json_path_spelling():
+def test_json_path_spelling() -> None:
     assert json_path(()) == "$"
     assert json_path(("hubs", 3, "domain")) == "$.hubs[3].domain"
     assert json_path(("dask-gateway", "x")) == "$.dask-gateway.x"
     assert json_path(("a b", "c.d")) == '$["a b"]["c.d"]'
 
 
-def test_every_rule_reported_by_an_example_is_declared():
+def test_every_rule_reported_by_an_example_is_declared() -> None:
     assert _golden_rules() <= set(RULES)
 
 
-def test_every_declared_rule_has_an_example():
+def test_every_declared_rule_has_an_example() -> None:
     """Each rule (but unreadable files, which git cannot hold) is shown by an example."""
     assert set(RULES) - _golden_rules() == {"unreadable"}
 
 
-def test_rules_have_one_line_descriptions():
+def test_rules_have_one_line_descriptions() -> None:
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule) for rule in RULES)
     assert all(text and "\n" not in text for text in RULES.values())
 
 
-def _problem(file: str, line: int, rule: str = "schema", severity=Severity.ERROR) -> Problem:
+def _problem(
+    file: str, line: int, rule: str = "schema", severity: Severity = Severity.ERROR
+) -> Problem:
     return Problem(file, line, 1, "$", f"message {line}", severity, rule)
 
 
-def test_report_sorts_deduplicates_and_counts():
+def test_report_sorts_deduplicates_and_counts() -> None:
     problems = [
         _problem("b.yaml", 1),
         _problem("a.yaml", 10),
@@ -82,7 +84,7 @@ def test_report_sorts_deduplicates_and_counts():
     assert report.summary() == "2 errors, 1 warning in 3 files (1 cluster, 1 hub)"
 
 
-def test_report_summaries_when_ok():
+def test_report_summaries_when_ok() -> None:
     assert Report.build([], files=1, clusters=2, hubs=3).summary() == (
         "ok: 1 file (2 clusters, 3 hubs) valid"
     )
@@ -92,7 +94,7 @@ def test_report_summaries_when_ok():
     assert report.summary() == "ok: 2 files (1 cluster, 1 hub) valid, 1 warning"
 
 
-def test_text_format_shows_details_only_when_verbose():
+def test_text_format_shows_details_only_when_verbose() -> None:
     problem = Problem("a.yaml", 3, 5, "$.x", "bad", Severity.ERROR, "schema", ("one", "two"))
     report = Report.build([problem], files=1, clusters=1, hubs=0)
     assert format_text(report) == (
@@ -103,7 +105,7 @@ def test_text_format_shows_details_only_when_verbose():
     assert '"json_path": "$.x"' in format_json(report)
 
 
-def test_one_of_failure_reports_the_best_match_and_keeps_the_rest_as_details():
+def test_one_of_failure_reports_the_best_match_and_keeps_the_rest_as_details() -> None:
     schema = {
         "type": "object",
         "properties": {
@@ -126,7 +128,7 @@ def test_one_of_failure_reports_the_best_match_and_keeps_the_rest_as_details():
     assert len(findings[0].details) >= 2
 
 
-def test_any_of_best_match_points_into_the_closest_branch():
+def test_any_of_best_match_points_into_the_closest_branch() -> None:
     schema = {
         "anyOf": [{"type": "object", "properties": {"a": {"type": "integer"}}}, {"type": "string"}]
     }
@@ -136,14 +138,16 @@ def test_any_of_best_match_points_into_the_closest_branch():
     ]
 
 
-def test_root_given_as_a_string_and_absolute_paths_outside_cwd(tmp_path, monkeypatch):
+def test_root_given_as_a_string_and_absolute_paths_outside_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     root = CASES / "invalid" / "unknown-chart"
     report = validate_config(str(root))
     assert [p.file for p in report.problems] == [str(root / "clusters" / "uk" / "cluster.yaml")]
 
 
-def test_unknown_cluster_and_hub_are_usage_errors():
+def test_unknown_cluster_and_hub_are_usage_errors() -> None:
     root = CASES / "valid" / "four-providers"
     with pytest.raises(UsageError, match=r"known clusters: campus, nasa, uk, utoronto"):
         validate_config(root, "mars")
@@ -151,7 +155,7 @@ def test_unknown_cluster_and_hub_are_usage_errors():
         validate_config(root, "campus", "staging")
 
 
-def test_duplicate_domain_is_reported_for_a_focused_cluster_listed_first(tmp_path):
+def test_duplicate_domain_is_reported_for_a_focused_cluster_listed_first(tmp_path: Path) -> None:
     """Validating only the first of two clusters sharing a domain still reports it."""
     root = tmp_path / "c"
     shutil.copytree(CASES / "invalid" / "duplicate-domain-across-clusters", root)
@@ -164,7 +168,7 @@ def test_duplicate_domain_is_reported_for_a_focused_cluster_listed_first(tmp_pat
     assert "cluster 'utoronto'" in focused.problems[0].message
 
 
-def test_one_bad_file_never_hides_another():
+def test_one_bad_file_never_hides_another() -> None:
     report = validate_config(CASES / "invalid" / "many-files-many-errors")
     files = {p.file.rsplit(os.sep, 1)[-1] for p in report.problems}
     assert files == {
@@ -225,7 +229,7 @@ def _mutate(data: bytes, kind: str, arg: object) -> bytes:
     if kind == "junk":
         lines.insert(index, str(arg[1]).encode())  # type: ignore[index]
     elif kind == "bytes":
-        lines[index] = lines[index] + arg[1]  # type: ignore[index,operator]
+        lines[index] = lines[index] + arg[1]  # type: ignore[index]
     elif kind == "drop-line":
         del lines[index]
     else:
@@ -244,7 +248,9 @@ def _mutate(data: bytes, kind: str, arg: object) -> bytes:
     target=st.sampled_from(_FILES),
     mutations=st.lists(_mutations(), min_size=1, max_size=3),
 )
-def test_validate_never_raises_and_always_locates_problems(target, mutations):
+def test_validate_never_raises_and_always_locates_problems(
+    target: Path, mutations: list[tuple[str, object]]
+) -> None:
     """Broken files of every kind give located problems, never an exception."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "c"
