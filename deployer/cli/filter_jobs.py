@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from deployer.errors import UsageError
-from deployer.plan.filter import filter_jobs, read_results
+from deployer.plan.filter import check_plan, filter_jobs, read_results
 
 __all__ = ["filter_jobs_command"]
 
@@ -63,6 +63,7 @@ def filter_jobs_command(
     except json.JSONDecodeError as exc:
         msg = f"{plan_file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}"
         raise UsageError(msg) from None
+    check_plan(plan)
     result = filter_jobs(plan, read_results(results_paths))
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

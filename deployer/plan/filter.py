@@ -29,7 +29,15 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from pathlib import Path
 
-__all__ = ["RESULTS", "Dropped", "FilterResult", "filter_jobs", "job_units", "read_results"]
+__all__ = [
+    "RESULTS",
+    "Dropped",
+    "FilterResult",
+    "check_plan",
+    "filter_jobs",
+    "job_units",
+    "read_results",
+]
 
 #: The values a result record may carry.
 RESULTS = ("success", "failure", "cancelled", "skipped")
@@ -116,7 +124,8 @@ def read_results(paths: Iterable[Path]) -> list[Mapping[str, Any]]:
     return records
 
 
-def _check_plan(plan: Mapping[str, Any]) -> None:
+def check_plan(plan: Mapping[str, Any]) -> None:
+    """Raise UsageError unless *plan* has the support, staging and prod lists of a plan."""
     if not isinstance(plan, dict) or not all(
         isinstance(plan.get(key), list) for key in ("support", "staging", "prod")
     ):
@@ -164,7 +173,7 @@ def _failed_clusters(
 
 def filter_jobs(plan: Mapping[str, Any], results: Sequence[Mapping[str, Any]]) -> FilterResult:
     """Keep the prod jobs whose cluster's support release and canaries all passed."""
-    _check_plan(plan)
+    check_plan(plan)
     failed = _failed_clusters(_required(plan), _outcomes(results))
     kept: list[dict[str, Any]] = []
     dropped: list[Dropped] = []

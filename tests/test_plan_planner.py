@@ -1,0 +1,177 @@
+"""deployer.plan.planner: the pure planner on small models built in the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deployer.config.model import Chart, Cluster, Config, GcpAccess, Hub, Provider, Stage, Support
+from deployer.errors import UsageError
+from deployer.plan import ChangedFile, JobStage, plan_to_markdown, plan_to_text, plan_upgrade
+from deployer.plan import labels as lbl
+
+ROOT = Path("/repo")
+CONFIG = ROOT / "config"
+
+
+def make_cluster(name: str, staging: int = 1, prod: int = 2, provider: str = "gcp") -> Cluster:
+    folder = CONFIG / "clusters" / name
+    hubs = []
+    for stage, count in ((Stage.STAGING, staging), (Stage.PROD, prod)):
+        for number in range(count):
+            hub = f"{stage}{number}" if count > 1 or stage is Stage.PROD else "staging"
+            hubs.append(
+                Hub(
+                    name=hub,
+                    cluster=name,
+                    display_name=hub,
+                    domain=f"{hub}.{name}.example.org",
+                    stage=stage,
+                    chart="jupyterhub",
+                    values_files=(
+                        folder / "common.values.yaml",
+                        folder / f"{hub}.values.yaml",
+                        folder / f"enc-{hub}.secret.values.yaml",
+                    ),
+                )
+            )
+    return Cluster(
+        name=name,
+        provider=Provider(provider),
+        access=GcpAccess(project="p", cluster=name, zone="europe-west2-b"),
+        path=folder,
+        hubs=tuple(hubs),
+        support=Support("support", (folder / "support.values.yaml",)),
+    )
+
+
+def make_config(*clusters: Cluster) -> Config:
+    charts = {
+        cid: Chart(cid, "https://charts.example.org", cid, "1.0", CONFIG / "charts" / f"{cid}.yaml")
+        for cid in ("jupyterhub", "support")
+    }
+    return Config(root=CONFIG, clusters=clusters, charts=charts)
+
+
+def names(plan, stage):
+    return [(j.units[0].cluster, j.units[0].hubs) for j in plan.jobs(stage)]
+
+
+def test_a_prod_values_file_brings_all_canaries_of_its_cluster_only():
+    config = make_config(make_cluster("uk", staging=2), make_cluster("uk-2", staging=2))
+    plan = plan_upgrade(config, [ChangedFile("config/clusters/uk/prod0.values.yaml")])
+    assert names(plan, JobStage.PROD) == [("uk", ("prod0",))]
+    assert names(plan, JobStage.STAGING) == [("uk", ("staging0",)), ("uk", ("staging1",))]
+    assert all("canary for the prod hubs of uk" in j.reason for j in plan.staging)
+    assert plan.support == ()
+
+
+def test_staging_only_change_deploys_just_that_staging_hub():
+    config = make_config(make_cluster("uk", staging=2))
+    plan = plan_upgrade(config, [ChangedFile("config/clusters/uk/staging1.values.yaml")])
+    assert names(plan, JobStage.STAGING) == [("uk", ("staging1",))]
+    assert plan.prod == ()
+
+
+def test_shared_file_upgrades_every_hub_listing_it_not_support():
+    config = make_config(make_cluster("uk"))
+    plan = plan_upgrade(config, [ChangedFile("config/clusters/uk/common.values.yaml")])
+    assert len(plan.staging) == 1
+    assert len(plan.prod) == 2
+    assert plan.support == ()
+
+
+def test_reasons_name_the_file_and_rule():
+    config = make_config(make_cluster("uk"))
+    plan = plan_upgrade(config, [ChangedFile("config/clusters/uk/cluster.yaml")])
+    assert plan.support[0].reason == ("config/clusters/uk/cluster.yaml (cluster-file)",)
+
+
+def test_a_path_given_twice_counts_once():
+    config = make_config(make_cluster("uk"))
+    changes = [
+        ChangedFile("config/clusters/uk/prod0.values.yaml"),
+        ChangedFile("./config/clusters/uk/prod0.values.yaml"),
+    ]
+    plan = plan_upgrade(config, changes)
+    assert len(plan.prod) == 1
+    assert plan.prod[0].reason == ("config/clusters/uk/prod0.values.yaml (values-file)",)
+
+
+def test_path_outside_the_repository_is_ignored_with_reason():
+    plan = plan_upgrade(make_config(make_cluster("uk")), [ChangedFile("/etc/passwd")])
+    assert [(i.file, i.reason) for i in plan.ignored] == [("/etc/passwd", "outside the repository")]
+
+
+@pytest.mark.parametrize(
+    ("labels", "support", "hubs"),
+    [
+        ([lbl.SKIP_DEPLOY, lbl.DEPLOY_HUBS, lbl.DEPLOY_SUPPORT], 0, 0),
+        ([lbl.SKIP_HUB_DEPLOYS, lbl.DEPLOY_HUBS], 1, 0),
+        ([lbl.DEPLOY_SUPPORT], 2, 3),
+        ([lbl.DEPLOY_HUBS], 1, 6),
+        (["unrelated", "ci:ready"], 1, 3),
+    ],
+)
+def test_label_precedence(labels, support, hubs):
+    """skip-deploy beats everything; skip-hub-deploys beats deploy-hubs; others add."""
+    config = make_config(make_cluster("uk"), make_cluster("de"))
+    plan = plan_upgrade(config, [ChangedFile("config/clusters/uk/cluster.yaml")], labels)
+    assert len(plan.support) == support
+    assert len(plan.staging) + len(plan.prod) == hubs
+
+
+def test_no_grouping_up_to_the_limit():
+    config = make_config(*(make_cluster(f"c{i}", prod=2) for i in range(4)))
+    plan = plan_upgrade(config, [ChangedFile("deployer/x.py")], max_jobs=8)
+    assert len(plan.prod) == 8
+    assert plan.grouped == {}
+
+
+def test_grouping_by_cluster_beyond_the_limit():
+    config = make_config(*(make_cluster(f"c{i}", prod=3) for i in range(4)))
+    plan = plan_upgrade(config, [ChangedFile("deployer/x.py")], max_jobs=5)
+    assert [j.units[0].hubs for j in plan.prod] == [("prod0", "prod1", "prod2")] * 4
+    assert "prod" in plan.grouped
+    assert "staging" not in plan.grouped
+    data = plan.prod[0].to_dict()
+    assert data["hubs"] == ["prod0", "prod1", "prod2"]
+    assert data["targets"] == ["c0 prod0 prod1 prod2"]
+    assert "grouped" in plan_to_text(plan)
+    assert "Grouped:" in plan_to_markdown(plan)
+
+
+def test_batches_beyond_one_job_per_cluster():
+    clusters = [make_cluster(f"g{i}", provider="gcp") for i in range(7)]
+    clusters += [make_cluster(f"a{i}", provider="aws") for i in range(5)]
+    plan = plan_upgrade(make_config(*clusters), [ChangedFile("deployer/x.py")], max_jobs=4)
+    for stage in JobStage:
+        jobs = plan.jobs(stage)
+        assert len(jobs) <= 4
+        assert [u.cluster for j in jobs for u in j.units] == [c.name for c in clusters]
+        assert all(len({u.provider for u in j.units}) == 1 for j in jobs)
+    data = plan.prod[0].to_dict()
+    assert data["clusters"][0] == {"cluster": "g0", "hubs": ["prod0", "prod1"]}
+    assert data["targets"][:2] == ["g0 prod0 prod1", "g1 prod0 prod1"]
+    assert "batches" in plan.grouped["prod"]
+
+
+def test_batches_mix_providers_when_there_are_fewer_jobs_than_providers():
+    clusters = [make_cluster(f"c{i}", provider=p) for i, p in enumerate(["gcp", "aws", "azure"])]
+    plan = plan_upgrade(make_config(*clusters), [ChangedFile("deployer/x.py")], max_jobs=1)
+    assert len(plan.support) == 1
+    assert plan.support[0].to_dict()["provider"] == "aws,azure,gcp"
+
+
+def test_max_jobs_must_be_positive():
+    with pytest.raises(UsageError):
+        plan_upgrade(make_config(), [], max_jobs=0)
+
+
+def test_the_planner_reads_no_files():
+    """The model points at files that do not exist: the plan is computed from the model alone."""
+    config = make_config(make_cluster("uk"))
+    assert not (ROOT / "config").exists()
+    plan = plan_upgrade(config, [ChangedFile("config/charts/jupyterhub.yaml")])
+    assert len(plan.prod) == 2
