@@ -111,6 +111,27 @@ def test_tutorial_without_runnable_step(sphinx_gaps, rst_gaps):
     assert by_kind(rst_gaps, "tutorial-without-runnable-step") == []
 
 
+@pytest.mark.parametrize(
+    ("body", "runnable"),
+    [
+        ("```console\n$ tidepool sync\n```\n", True),
+        ("```{code-block} console\n$ tidepool sync\n```\n", True),
+        (":::{code-block} console\n$ tidepool sync\n:::\n", True),
+        ("```console\ntidepool sync\n```\n", False),
+        ("```bash\ntidepool sync\n```\n", False),
+        ("Type `$ tidepool sync` in a terminal.\n", False),
+    ],
+    ids=["console-fence", "code-block", "colon-fence", "no-prompt", "bash", "inline"],
+)
+def test_what_counts_as_a_runnable_step(tmp_path, body, runnable):
+    (tmp_path / ".git").mkdir()
+    page = tmp_path / "tutorials" / "lesson.md"
+    page.parent.mkdir()
+    page.write_text(f"# Lesson\n\nFirst, run this:\n\n{body}", encoding="utf-8")
+    missing = by_kind(gaps_of(tmp_path), "tutorial-without-runnable-step")
+    assert missing == ([] if runnable else ["tutorials/lesson"])
+
+
 def test_schema_properties_follow_refs_items_and_maps(tmp_path):
     (tmp_path / "x.schema.yaml").write_text(
         "properties:\n"
