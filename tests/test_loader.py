@@ -125,6 +125,11 @@ def test_duplicate_key_is_refused_at_the_second_key(tmp_path: Path) -> None:
     assert "first at line 3" in error.message
 
 
+def test_refusals_carry_the_json_path_when_positions_are_kept(tmp_path: Path) -> None:
+    assert _error(tmp_path, "a:\n  - {b: 1, b: 2}\n").json_path == ("a", 0, "b")
+    assert _error(tmp_path, "a:\n  b: !x 1\n").json_path == ("a", "b")
+
+
 def test_duplicate_key_is_refused_without_positions_too(tmp_path: Path) -> None:
     with pytest.raises(YamlError, match="duplicate key 'a'"):
         load_yaml_data(_write(tmp_path, "a: 1\na: 2\n"))

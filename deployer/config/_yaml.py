@@ -76,10 +76,19 @@ _MAX_MEMO: Final = 50_000
 class YamlError(ConfigError):
     """A file that cannot be read as configuration YAML, with where and why."""
 
-    def __init__(self, path: Path, line: int, column: int, rule: str, message: str) -> None:
-        """Keep the location (1-based), the rule id and the message."""
+    def __init__(  # noqa: PLR0917 - a location is these five values
+        self,
+        path: Path,
+        line: int,
+        column: int,
+        rule: str,
+        message: str,
+        json_path: JsonPath = (),
+    ) -> None:
+        """Keep the location (1-based line and column, JSON path), the rule id and the message."""
         super().__init__(f"{path}:{line}:{column}: {message}")
         self.path = path
+        self.json_path = json_path
         self.line = line
         self.column = column
         self.rule = rule
@@ -194,18 +203,22 @@ class _Builder:
         self.in_progress: set[int] = set()
         self.aliased = 0
 
-    def error(self, node: Node, rule: str, message: str) -> YamlError:
+    def error(self, node: Node, rule: str, message: str, path: JsonPath) -> YamlError:
         mark = node.start_mark
-        return YamlError(self.file, mark.line + 1, mark.column + 1, rule, message)
+        # Paths are only tracked when positions are recorded.
+        where = path if self.positions is not None else ()
+        return YamlError(self.file, mark.line + 1, mark.column + 1, rule, message, where)
 
-    def enter(self, node: Node, depth: int) -> None:
+    def enter(self, node: Node, path: JsonPath, depth: int) -> None:
         """Track collections, to count alias expansion and catch recursion and depth."""
         key = id(node)
         if key in self.in_progress:
-            raise self.error(node, "alias-limit", "recursive alias: an anchor refers to itself")
+            raise self.error(
+                node, "alias-limit", "recursive alias: an anchor refers to itself", path
+            )
         if depth > MAX_DEPTH:
             message = f"nesting is deeper than {MAX_DEPTH} levels"
-            raise self.error(node, "yaml-syntax", message)
+            raise self.error(node, "yaml-syntax", message, path)
         if key in self.seen:
             self.aliased += len(node.value)
             if self.aliased > MAX_ALIAS_NODES:
@@ -213,12 +226,12 @@ class _Builder:
                     f"aliases expand to more than {MAX_ALIAS_NODES} nodes: "
                     "write the values out instead of repeating large anchors"
                 )
-                raise self.error(node, "alias-limit", message)
+                raise self.error(node, "alias-limit", message, path)
         else:
             self.seen.add(key)
         self.in_progress.add(key)
 
-    def scalar(self, node: ScalarNode) -> Any:  # noqa: ANN401 - any JSON-like scalar
+    def scalar(self, node: ScalarNode, path: JsonPath) -> Any:  # noqa: ANN401 - JSON-like
         tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             return node.value
@@ -230,19 +243,19 @@ class _Builder:
             return _CONSTRUCTOR.construct_yaml_int(node)
         if tag == _FLOAT:
             return _CONSTRUCTOR.construct_yaml_float(node)
-        raise self.error(node, "unknown-tag", _tag_message(tag))
+        raise self.error(node, "unknown-tag", _tag_message(tag), path)
 
     def build(self, node: Node, path: JsonPath, depth: int) -> Any:  # noqa: ANN401 - JSON-like
         if isinstance(node, ScalarNode):
-            return self.scalar(node)
-        self.enter(node, depth)
+            return self.scalar(node, path)
+        self.enter(node, path, depth)
         try:
             if isinstance(node, MappingNode):
                 if node.tag != _MAP:
-                    raise self.error(node, "unknown-tag", _tag_message(node.tag))
+                    raise self.error(node, "unknown-tag", _tag_message(node.tag), path)
                 return self.mapping(node, path, depth)
             if node.tag != _SEQ:
-                raise self.error(node, "unknown-tag", _tag_message(node.tag))
+                raise self.error(node, "unknown-tag", _tag_message(node.tag), path)
             positions = self.positions
             result: list[Any] = []
             for index, item in enumerate(node.value):
@@ -266,9 +279,9 @@ class _Builder:
         for key_node, value_node in pairs:
             if not isinstance(key_node, ScalarNode):
                 message = "mapping keys must be plain strings, not lists or mappings"
-                raise self.error(key_node, "yaml-syntax", message)
+                raise self.error(key_node, "yaml-syntax", message, path)
             if key_node.tag not in _SCALAR_TAGS:
-                raise self.error(key_node, "unknown-tag", _tag_message(key_node.tag))
+                raise self.error(key_node, "unknown-tag", _tag_message(key_node.tag), path)
             key: str = key_node.value
             line = key_node.start_mark.line + 1
             if key in first_line:
@@ -276,7 +289,7 @@ class _Builder:
                     f"duplicate key {key!r} (first at line {first_line[key]}): "
                     "keep only one, the later one would silently win"
                 )
-                raise self.error(key_node, "duplicate-key", message)
+                raise self.error(key_node, "duplicate-key", message, (*path, key))
             first_line[key] = line
             if positions is not None:
                 key_path = (*path, key)
@@ -299,7 +312,7 @@ class _Builder:
             for source in sources:
                 if not isinstance(source, MappingNode):
                     message = "a merge key (<<) takes a mapping or a list of mappings"
-                    raise self.error(key_node, "yaml-syntax", message)
+                    raise self.error(key_node, "yaml-syntax", message, path)
                 merged = self.build(source, path, depth)
                 for key, value in merged.items():
                     result.setdefault(key, value)

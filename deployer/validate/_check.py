@@ -94,6 +94,19 @@ class _Cluster:
     escapes: set[JsonPath] = dataclasses.field(default_factory=set)
 
 
+def _parse(path: Path) -> Any:  # noqa: ANN401 - any document
+    """Read *path* on the fast path; when it fails, read it again to locate the error."""
+    text = read_text(path)
+    try:
+        return parse_yaml(path, text, positions=False).data
+    except YamlError as fast_error:
+        try:
+            parse_yaml(path, text)
+        except YamlError as located:
+            raise located from None
+        raise fast_error from None  # pragma: no cover - both reads see the same text
+
+
 def _is_secret(path: Path) -> bool:
     return "secret" in path.name
 
@@ -170,7 +183,7 @@ class _Checker:
         if doc is None:
             doc = _Doc(path)
             try:
-                doc.data = parse_yaml(path, read_text(path), positions=False).data
+                doc.data = _parse(path)
             except YamlError as exc:
                 doc.error = exc
             self.docs[path] = doc
@@ -178,9 +191,8 @@ class _Checker:
             self.checked.add(path)
             if doc.error is not None:
                 error = doc.error
-                finding = Finding(
-                    (), error.rule, error.message, position=(error.line, error.column)
-                )
+                position = (error.line, error.column)
+                finding = Finding(error.json_path, error.rule, error.message, position=position)
                 self.add(path, finding)
         return doc
 
