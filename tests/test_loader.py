@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -217,6 +218,15 @@ def test_missing_file_is_a_yaml_error(tmp_path: Path) -> None:
     with pytest.raises(YamlError) as info:
         load_yaml(tmp_path / "nope.yaml")
     assert info.value.rule == "unreadable"
+
+
+def test_pipes_and_folders_are_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    for name in ("pipe.yaml", "folder.yaml"):
+        with pytest.raises(YamlError, match="not a regular file") as info:
+            load_yaml(tmp_path / name)
+        assert info.value.rule == "unreadable"
 
 
 def test_complex_keys_are_refused(tmp_path: Path) -> None:

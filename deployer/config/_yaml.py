@@ -20,6 +20,7 @@ Every refusal is a :class:`YamlError` naming the file, line and column.
 from __future__ import annotations
 
 import dataclasses
+import stat
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import yaml
@@ -126,6 +127,9 @@ def read_text(path: Path) -> str:
     (rules ``file-too-large``, ``nul-byte``, ``not-utf8``, ``unreadable``).
     """
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            message = "not a regular file (a folder, a pipe or a device?)"
+            raise YamlError(path, 1, 1, "unreadable", message)
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
