@@ -55,7 +55,7 @@ def test_conf_py_values_are_read_without_running_it(tmp_path):
     write(
         tmp_path / "conf.py",
         'import sys\nsys.exit("never run")\nroot_doc = "start"\n'
-        'exclude_patterns = ["drafts/*", "old"]\n',
+        'exclude_patterns = ["drafts/*", "old"]\nextensions = ["myst_parser"]\n',
     )
     write(tmp_path / "start.md")
     write(tmp_path / "drafts" / "a.md")
@@ -64,6 +64,24 @@ def test_conf_py_values_are_read_without_running_it(tmp_path):
     tree = find_tree(tmp_path)
     assert tree.root_doc == "start"
     assert [s.docname for s in discover(tree)] == ["kept", "start"]
+
+
+@pytest.mark.parametrize(
+    ("conf", "pages"),
+    [
+        ("", ["a"]),
+        ('extensions = ["myst_parser"]\n', ["a", "b"]),
+        ('source_suffix = {".md": "markdown", ".txt": "restructuredtext"}\n', ["b", "c"]),
+        ('source_suffix = ".txt"\n', ["c"]),
+    ],
+    ids=["sphinx-default", "myst", "dict", "string"],
+)
+def test_a_sphinx_tree_reads_only_its_source_suffixes(tmp_path, conf, pages):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / "conf.py", conf)
+    for name in ["a.rst", "b.md", "c.txt"]:
+        write(tmp_path / name)
+    assert [s.docname for s in discover(find_tree(tmp_path))] == pages
 
 
 def test_a_missing_path_is_a_usage_error(tmp_path):
@@ -87,7 +105,7 @@ def test_discovery_finds_md_rst_and_txt_and_skips_build_output(tmp_path):
         "_static/s.md",
         "requirements.txt",
         "picture.png",
-        "conf.py",
+        "build.py",
     ]:
         write(tmp_path / name)
     found = discover(find_tree(tmp_path))

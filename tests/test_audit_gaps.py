@@ -87,7 +87,7 @@ def test_not_in_toctree_only_for_sphinx_trees(sphinx_gaps, rst_gaps):
 
 def test_toctree_entries_resolve_relative_paths_globs_titles_and_orphans(tmp_path):
     (tmp_path / ".git").mkdir()
-    (tmp_path / "conf.py").write_text("", encoding="utf-8")
+    (tmp_path / "conf.py").write_text('extensions = ["myst_parser"]\n', encoding="utf-8")
     files = {
         "index.md": "# Home\n\n```{toctree}\nguide/index\nAbout us <about>\n/absolute\n```\n",
         "guide/index.md": "# Guide\n\n```{toctree}\n:glob:\n\nstep-*\n../shared/part\n```\n",

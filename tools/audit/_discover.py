@@ -5,7 +5,8 @@ path lies in (the nearest folder above it holding ``conf.py``), otherwise the
 folder given on the command line.  Pages are ``.md`` (MyST or CommonMark),
 ``.rst`` and ``.txt`` (reST) files; build output, hidden folders, virtual
 environments and Sphinx's ``_static``/``_templates`` are skipped, and so are
-the ``exclude_patterns`` of a Sphinx ``conf.py``.
+the ``exclude_patterns`` of a Sphinx ``conf.py``; in a Sphinx project only
+the suffixes it reads (``source_suffix``) are pages.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class Tree:
     sphinx: bool = False  #: ``conf.py`` found in :attr:`root`
     root_doc: str = "index"  #: Sphinx's ``root_doc`` (exempt from the toctree check)
     exclude_patterns: tuple[str, ...] = ()  #: Sphinx's ``exclude_patterns``
+    #: Suffixes of the tree's pages (a Sphinx project's ``source_suffix``).
+    suffixes: frozenset[str] = frozenset(PAGE_FORMATS)
     only: tuple[Path, ...] = field(default=())  #: when set, the tree is just these files
 
 
@@ -90,6 +93,23 @@ def _conf_values(conf: Path) -> dict[str, object]:
     return values
 
 
+def _source_suffixes(values: dict[str, object]) -> frozenset[str]:
+    """Return the page suffixes of a Sphinx project: its ``source_suffix``, or what Sphinx assumes.
+
+    Without ``source_suffix``, Sphinx reads ``.rst``, and MyST adds ``.md``.
+    """
+    given = values.get("source_suffix")
+    if isinstance(given, str):
+        suffixes = {given}
+    elif isinstance(given, dict | list | tuple):
+        suffixes = {str(s) for s in given}
+    else:
+        extensions = values.get("extensions")
+        names = {str(e) for e in extensions} if isinstance(extensions, list | tuple) else set()
+        suffixes = {".rst", ".md"} if names & {"myst_parser", "myst_nb"} else {".rst"}
+    return frozenset(suffixes & set(PAGE_FORMATS)) or frozenset(PAGE_FORMATS)
+
+
 def _sphinx_tree(root: Path) -> Tree:
     values = _conf_values(root / "conf.py")
     root_doc = values.get("root_doc", values.get("master_doc", "index"))
@@ -97,6 +117,7 @@ def _sphinx_tree(root: Path) -> Tree:
     return Tree(
         root=root,
         sphinx=True,
+        suffixes=_source_suffixes(values),
         root_doc=root_doc if isinstance(root_doc, str) else "index",
         exclude_patterns=tuple(p for p in patterns if isinstance(p, str))
         if isinstance(patterns, list | tuple)
@@ -141,18 +162,20 @@ def discover(tree: Tree) -> list[Source]:
         ]
     found: list[Source] = []
     root = tree.root
+    suffixes = tree.suffixes
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         base = Path(folder)
         rel_base = base.relative_to(root).as_posix()
         for name in files:
-            fmt = PAGE_FORMATS.get(os.path.splitext(name)[1])  # noqa: PTH122 - hot loop, str only
-            if fmt is None or name.startswith(".") or _SKIP_FILES.fullmatch(name):
+            suffix = os.path.splitext(name)[1]  # noqa: PTH122 - hot loop, str only
+            fmt = PAGE_FORMATS.get(suffix)
+            if fmt is None or suffix not in suffixes or name.startswith("."):
+                continue
+            if _SKIP_FILES.fullmatch(name):
                 continue
             rel = name if rel_base == "." else f"{rel_base}/{name}"
             if tree.exclude_patterns and _excluded(rel, tree.exclude_patterns):
-                continue
-            if tree.sphinx and name == "conf.py":  # pragma: no cover - not a page suffix
                 continue
             found.append(Source(base / name, PurePosixPath(rel), fmt))
     found.sort(key=lambda s: s.rel.parts)
