@@ -600,7 +600,8 @@ def _scoped_report(checker: _Checker, cluster_name: str, hub_name: str | None) -
     for entry in hubs:
         keep |= entry.files
     if hub_name is None:
-        keep |= {p for p, _ in checker.findings if cluster.path in p.parents}
+        seen = checker.checked | {p for p, _ in checker.findings}
+        keep |= {p for p in seen if cluster.path in p.parents}
         charts.add(cluster.support_chart)
     keep |= {checker.charts[c] for c in charts if c in checker.charts}
     indexes = {h.index for h in hubs}
