@@ -1,0 +1,257 @@
+"""``deployer deploy`` and ``deploy-support``, with recording fakes of every program on PATH."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fakebin"))
+import recording
+
+from deployer.cli import main
+from deployer.runner import Runner
+from deployer.secrets import decrypted_files
+
+ROOT = Path(__file__).parent.parent
+CONFIG = ROOT / "config"
+CLUSTERS = CONFIG / "clusters"
+
+
+@pytest.fixture
+def fakes(monkeypatch, tmp_path):
+    return recording.install(monkeypatch, tmp_path)
+
+
+def run(capsys, *argv):
+    code = main([*argv, "--config-dir", str(CONFIG)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def helm_values(command):
+    return [command[i + 1] for i, arg in enumerate(command) if arg == "--values"]
+
+
+def test_deploy_runs_credentials_then_each_hub_staging_first(fakes, capsys):
+    code, _, err = run(capsys, "deploy", "nasa")
+    assert code == 0, err
+    commands = fakes.commands()
+    assert commands[0] == [
+        "aws",
+        "eks",
+        "update-kubeconfig",
+        "--name",
+        "nasa",
+        "--region",
+        "us-west-2",
+    ]
+    programs = [c[0] for c in commands[1:]]
+    assert programs == ["sops", "helm", "kubectl"] * 3
+    helm = [c for c in commands if c[0] == "helm"]
+    assert [c[3] for c in helm] == ["staging", "prod", "ghg"]
+    staging = helm[0]
+    assert staging[:12] == [
+        "helm", "upgrade", "--install", "staging", "jupyterhub",
+        "--repo", "https://hub.jupyter.org/helm-chart/", "--version", "4.2.0",
+        "--namespace", "staging", "--create-namespace",
+    ]  # fmt: skip
+    assert staging[-3:] == ["--wait", "--timeout", "10m"]
+    values = helm_values(staging)
+    assert values[:2] == [
+        str(CLUSTERS / "nasa/common.values.yaml"),
+        str(CLUSTERS / "nasa/staging.values.yaml"),
+    ]
+    sops = commands[1]
+    assert sops[:3] == ["sops", "--decrypt", "--output"]
+    assert sops[4] == str(CLUSTERS / "nasa/enc-staging.secret.values.yaml")
+    assert values[2] == sops[3]  # the decrypted copy replaces the encrypted file, in place
+    kubectl = commands[3]
+    assert kubectl == [
+        "kubectl",
+        "rollout",
+        "status",
+        "deployment/hub",
+        "--namespace",
+        "staging",
+        "--timeout",
+        "10m",
+    ]
+    assert "3 hub(s) deployed" in err
+
+
+def test_every_program_gets_the_temporary_kubeconfig(fakes, capsys):
+    assert run(capsys, "deploy", "nasa", "prod")[0] == 0
+    kubeconfigs = {call["kubeconfig"] for call in fakes.calls()}
+    assert len(kubeconfigs) == 1
+    kubeconfig = Path(kubeconfigs.pop())
+    assert kubeconfig.name == "kubeconfig"
+    assert not kubeconfig.parent.exists()  # removed afterwards
+
+
+def test_decrypted_files_are_private_and_removed(fakes, capsys):
+    assert run(capsys, "deploy", "nasa", "prod")[0] == 0
+    helm = next(c for c in fakes.calls() if c["program"] == "helm")
+    decrypted = helm_values(["helm", *helm["argv"]])[-1]
+    assert helm["files"][decrypted] == {"mode": "0o600", "dir_mode": "0o700"}
+    assert not Path(decrypted).exists()
+    assert not Path(decrypted).parent.exists()
+
+
+@pytest.mark.usefixtures("fakes")
+def test_decrypted_files_are_removed_on_interrupt(tmp_path):
+    source = tmp_path / "enc-x.secret.values.yaml"
+    source.write_text("a: ENC[AES256_GCM,data:x]\nsops: {}\n")
+    with pytest.raises(KeyboardInterrupt), decrypted_files([source], Runner()) as mapping:  # noqa: PT012
+        decrypted = mapping[source]
+        assert decrypted.read_text() == "a: fake-decrypted-secret\n"
+        raise KeyboardInterrupt
+    assert not decrypted.exists()
+    assert not decrypted.parent.exists()
+
+
+def test_explicit_hubs_are_deployed_staging_first(fakes, capsys):
+    assert run(capsys, "deploy", "nasa", "ghg", "staging")[0] == 0
+    assert [c[3] for c in fakes.commands() if c[0] == "helm"] == ["staging", "ghg"]
+
+
+@pytest.mark.parametrize(
+    ("cluster", "expected"),
+    [
+        ("leap", ["leap-cluster", "--zone", "us-central1-b", "--project", "leap-pangeo"]),
+        (
+            "edu-shared",
+            ["edu-shared-cluster", "--region", "us-central1", "--project", "edu-shared-hubs"],
+        ),
+    ],
+)
+def test_gcp_credentials_use_zone_or_region(cluster, expected, fakes, capsys):
+    assert run(capsys, "deploy", cluster, "staging")[0] == 0
+    assert fakes.commands()[0] == ["gcloud", "container", "clusters", "get-credentials", *expected]
+
+
+def test_azure_credentials_are_written_to_the_temporary_file(fakes, capsys):
+    assert run(capsys, "deploy", "utoronto", "staging")[0] == 0
+    first = fakes.calls()[0]
+    assert first["argv"][:3] == ["aks", "get-credentials", "--subscription"]
+    argv = first["argv"]
+    assert argv[argv.index("--resource-group") + 1]
+    assert argv[argv.index("--file") + 1] == first["kubeconfig"]
+
+
+def test_kubeconfig_clusters_decrypt_their_kubeconfig_and_use_its_context(fakes, capsys):
+    assert run(capsys, "deploy", "hpc-campus", "prod")[0] == 0
+    commands = fakes.commands()
+    calls = fakes.calls()
+    assert commands[0] == [
+        "sops", "--decrypt", "--output", calls[0]["kubeconfig"],
+        str(CLUSTERS / "hpc-campus/enc-kubeconfig.secret.yaml"),
+    ]  # fmt: skip
+    helm = next(c for c in commands if c[0] == "helm")
+    assert helm[-2:] == ["--kube-context", "hpc-campus-admin"]
+    assert commands[-1][-2:] == ["--context", "hpc-campus-admin"]
+
+
+def test_deploy_support(fakes, capsys):
+    code, _, err = run(capsys, "deploy-support", "leap")
+    assert code == 0, err
+    helm = next(c for c in fakes.commands() if c[0] == "helm")
+    assert helm[:12] == [
+        "helm", "upgrade", "--install", "support", "ingress-nginx",
+        "--repo", "https://kubernetes.github.io/ingress-nginx", "--version", "4.11.3",
+        "--namespace", "support", "--create-namespace",
+    ]  # fmt: skip
+    assert helm_values(helm)[0] == str(CLUSTERS / "leap/support.values.yaml")
+    assert "kubectl" not in [c[0] for c in fakes.commands()]
+
+
+def test_a_failing_hub_does_not_stop_the_others(fakes, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("FAKE_FAIL", "helm:prod")
+    results = tmp_path / "results.jsonl"
+    code, _, err = run(capsys, "deploy", "nasa", "--results-file", str(results))
+    assert code == 1
+    assert [c[3] for c in fakes.commands() if c[0] == "helm"] == ["staging", "prod", "ghg"]
+    assert "helm failed on purpose (FAKE_FAIL)" in err  # the program's output is shown
+    assert "error: 1 of 3 hub(s) failed: prod" in err
+    assert [json.loads(line) for line in results.read_text().splitlines()] == [
+        {"cluster": "nasa", "hub": "staging", "result": "success"},
+        {"cluster": "nasa", "hub": "prod", "result": "failure"},
+        {"cluster": "nasa", "hub": "ghg", "result": "success"},
+    ]
+
+
+def test_failing_credentials_stop_everything(fakes, capsys, monkeypatch):
+    monkeypatch.setenv("FAKE_FAIL", "aws")
+    code, _, err = run(capsys, "deploy", "nasa")
+    assert code == 1
+    assert "aws failed with exit code 1" in err
+    assert [c[0] for c in fakes.commands()] == ["aws"]
+
+
+def test_missing_program_is_named_with_exit_127(monkeypatch, tmp_path, capsys):
+    fakes = recording.install(monkeypatch, tmp_path, programs=("aws", "sops", "kubectl"))
+    code, _, err = run(capsys, "deploy", "nasa", "prod")
+    assert code == 127
+    assert "helm is required but was not found on PATH" in err
+    assert "https://helm.sh/docs/intro/install/" in err
+    assert "Traceback" not in err
+    assert [c[0] for c in fakes.commands()] == ["aws", "sops"]
+
+
+def test_dry_run_needs_no_program_and_prints_the_exact_commands(monkeypatch, tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    code, out, err = run(capsys, "deploy", "hpc-campus", "--dry-run")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == 1 + 3 * 2
+    assert all(line.startswith("KUBECONFIG=") for line in lines)
+    assert " sops --decrypt --output " in lines[0]
+    assert " helm upgrade --install staging jupyterhub --repo " in lines[2]
+    rollout = "kubectl rollout status deployment/hub --namespace staging --timeout 10m"
+    assert lines[3].endswith(f"{rollout} --context hpc-campus-admin")
+    code, out, _ = run(capsys, "deploy-support", "nasa", "--dry-run")
+    assert code == 0
+    assert out.splitlines()[0].endswith("aws eks update-kubeconfig --name nasa --region us-west-2")
+
+
+def test_debug_passes_debug_to_helm_and_redacts_what_it_prints(fakes, capsys, monkeypatch):
+    monkeypatch.setenv("FAKE_SECRET", "planted-value-0123456789")
+    code, out, err = run(capsys, "deploy", "leap", "prod", "--debug")
+    assert code == 0, err
+    helm = [c for c in fakes.commands() if c[0] == "helm"]
+    assert all(c[-1] == "--debug" for c in helm)
+    assert "USER-SUPPLIED VALUES" in err
+    assert "<redacted>" in err
+    assert "planted-value-0123456789" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["deploy", "nowhere"], "no cluster 'nowhere'"),
+        (["deploy", "nasa", "nope"], "cluster 'nasa' has no hub nope"),
+    ],
+)
+def test_unknown_cluster_or_hub_is_a_usage_error(argv, message, fakes, capsys):
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert fakes.commands() == []
+
+
+def test_an_invalid_cluster_is_not_deployed(fakes, tmp_path, capsys):
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    cluster_yaml = config / "clusters" / "leap" / "cluster.yaml"
+    cluster_yaml.write_text(cluster_yaml.read_text().replace("stage: prod", "stage: production"))
+    code = main(["deploy", "leap", "--config-dir", str(config)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "cluster 'leap' is not valid" in err
+    assert "cluster.yaml:" in err
+    assert fakes.commands() == []
