@@ -1,0 +1,109 @@
+"""``deployer export-hub``: a folder that deploys a hub with plain sops and helm."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from deployer.cli import main
+from deployer.config import read_config_fast
+
+ROOT = Path(__file__).parent.parent
+CONFIG = ROOT / "config"
+
+
+def export(capsys, *argv):
+    code = main(["export-hub", *argv, "--config-dir", str(CONFIG)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_export_writes_numbered_values_chart_and_readme(tmp_path, capsys):
+    dest = tmp_path / "out"
+    code, out, err = export(capsys, "nasa", "prod", str(dest))
+    assert code == 0, err
+    assert "Exported nasa/prod" in out
+    assert sorted(p.name for p in dest.iterdir()) == [
+        "01-common.values.yaml",
+        "02-prod.values.yaml",
+        "03-enc-prod.secret.values.yaml",
+        "README.md",
+        "chart.yaml",
+    ]
+    folder = CONFIG / "clusters" / "nasa"
+    for copied, original in [
+        ("01-common.values.yaml", "common.values.yaml"),
+        ("03-enc-prod.secret.values.yaml", "enc-prod.secret.values.yaml"),
+    ]:
+        assert (dest / copied).read_bytes() == (
+            folder / original
+        ).read_bytes()  # secrets still encrypted
+    chart = yaml.safe_load((dest / "chart.yaml").read_text())
+    assert chart == {
+        "repository": "https://hub.jupyter.org/helm-chart/",
+        "name": "jupyterhub",
+        "version": "4.2.0",
+    }
+    readme = (dest / "README.md").read_text()
+    secret = "03-enc-prod.secret.values.yaml"
+    assert f"$ sops --decrypt --output decrypted-{secret} {secret}" in readme
+    assert (
+        "$ helm upgrade --install prod jupyterhub --repo https://hub.jupyter.org/helm-chart/ "
+        "--version 4.2.0 --namespace prod --create-namespace --values 01-common.values.yaml "
+        "--values 02-prod.values.yaml --values decrypted-03-enc-prod.secret.values.yaml --wait"
+    ) in readme
+    assert "deployer" not in readme  # deployable without this project
+
+
+def test_readme_command_lists_every_values_file_in_order(tmp_path, capsys):
+    hub = read_config_fast(CONFIG).cluster("edu-shared").hub("geo-dask")
+    dest = tmp_path / "geo"
+    assert export(capsys, "edu-shared", "geo-dask", str(dest))[0] == 0
+    readme = (dest / "README.md").read_text()
+    positions = [readme.index(p.name, readme.index("helm upgrade")) for p in hub.values_files]
+    assert positions == sorted(positions)
+    assert "chart.yaml" in readme
+    assert "daskhub" in (dest / "chart.yaml").read_text()
+
+
+def test_refuses_a_non_empty_destination_without_force(tmp_path, capsys):
+    dest = tmp_path / "out"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("mine")
+    code, _, err = export(capsys, "leap", "prod", str(dest))
+    assert code == 2
+    assert "is not empty" in err
+    assert "--force" in err
+    assert (dest / "keep.txt").read_text() == "mine"
+    code, _, err = export(capsys, "leap", "prod", str(dest), "--force")
+    assert code == 0, err
+    assert not (dest / "keep.txt").exists()
+    assert (dest / "README.md").exists()
+
+
+def test_an_empty_destination_is_fine(tmp_path, capsys):
+    dest = tmp_path / "empty"
+    dest.mkdir()
+    assert export(capsys, "leap", "staging", str(dest))[0] == 0
+    assert (dest / "chart.yaml").exists()
+
+
+def test_nothing_is_left_behind_next_to_the_destination(tmp_path, capsys):
+    dest = tmp_path / "out"
+    assert export(capsys, "leap", "prod", str(dest))[0] == 0
+    assert export(capsys, "leap", "prod", str(dest), "--force")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_missing_values_file_leaves_no_partial_export(tmp_path, capsys):
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    (config / "clusters" / "leap" / "prod.values.yaml").unlink()
+    dest = tmp_path / "out"
+    code = main(["export-hub", "leap", "prod", str(dest), "--config-dir", str(config)])
+    assert code == 1
+    assert "prod.values.yaml" in capsys.readouterr().err
+    assert not dest.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config"]
