@@ -47,8 +47,8 @@ def test_export_writes_numbered_values_chart_and_readme(tmp_path, capsys):
         "version": "4.2.0",
     }
     readme = (dest / "README.md").read_text()
-    secret = "03-enc-prod.secret.values.yaml"
-    assert f"$ sops --decrypt --output decrypted-{secret} {secret}" in readme
+    encrypted = "03-enc-prod.secret.values.yaml"
+    assert f"$ sops --decrypt --output decrypted-{encrypted} {encrypted}" in readme
     assert (
         "$ helm upgrade --install prod jupyterhub --repo https://hub.jupyter.org/helm-chart/ "
         "--version 4.2.0 --namespace prod --create-namespace --values 01-common.values.yaml "
