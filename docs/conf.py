@@ -50,7 +50,7 @@ hub_deployer_generated_dir = "reference/generated"
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "**/.*", "Thumbs.db", ".DS_Store"]
+exclude_patterns = ["_build", "_linkcheck", "**/.*", "Thumbs.db", ".DS_Store"]
 templates_path = ["_templates"]
 nitpicky = True
 
