@@ -61,6 +61,12 @@ def main() -> int:
     with Path(os.environ["FAKE_LOG"]).open("a", encoding="utf-8") as log:
         log.write(json.dumps(record) + "\n")
     secret = os.environ.get("FAKE_SECRET", "fake-decrypted-secret")
+    if program == "helm" and "--debug" in args:
+        # Like helm --debug: show the user-supplied values (secrets included), even on failure.
+        for index, arg in enumerate(args):
+            if arg == "--values":
+                sys.stdout.write("USER-SUPPLIED VALUES:\n")
+                sys.stdout.write(Path(args[index + 1]).read_text(encoding="utf-8") + "\n")
     if _fails(program, args):
         sys.stderr.write(f"Error: {program} failed on purpose (FAKE_FAIL)\n")
         return 1
@@ -73,13 +79,7 @@ def main() -> int:
         else:
             Path(out).write_text(text, encoding="utf-8")
     elif program == "helm":
-        sys.stdout.write(f'Release "{args[2]}" has been upgraded. Happy Helming!' + "\n")
-        if "--debug" in args:
-            # Like helm --debug: show the user-supplied values (secrets included).
-            for index, arg in enumerate(args):
-                if arg == "--values":
-                    sys.stdout.write("USER-SUPPLIED VALUES:" + "\n")
-                    sys.stdout.write(Path(args[index + 1]).read_text(encoding="utf-8") + "\n")
+        sys.stdout.write(f'Release "{args[2]}" has been upgraded. Happy Helming!\n')
     elif program == "kubectl":
         sys.stdout.write('deployment "hub" successfully rolled out' + "\n")
     elif program in {"gcloud", "aws", "az"}:
