@@ -33,7 +33,7 @@ def test_shop_page_matches_golden_file() -> None:
     assert page == golden.read_text(encoding="utf-8")
 
 
-def test_every_property_at_every_level_has_a_label_and_a_directive() -> None:
+def test_every_property_at_every_level_has_a_labelled_heading_declaring_it() -> None:
     page = _render("shop", "shop.schema.yaml")
     props, _ = collect(load_schema_file("shop", DATA / "shop.schema.yaml"))
     paths = [p.path for p in props]
@@ -54,8 +54,9 @@ def test_every_property_at_every_level_has_a_label_and_a_directive() -> None:
         "labels.*",
     ]
     for path in paths:
-        assert f"({anchor_for('shop', path)})=\n" in page
-        assert f":::{{schema:property}} {object_name('shop', path)}\n" in page
+        label = f"({anchor_for('shop', path)})=\n"
+        assert f"{label}#" in page
+        assert f"{{schema:property}}`{object_name('shop', path)}`\n" in page
 
 
 def test_ref_with_a_local_description_keeps_it_and_takes_the_rest_from_the_target() -> None:

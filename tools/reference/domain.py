@@ -1,14 +1,12 @@
 """The ``schema`` Sphinx domain: schema properties as link targets.
 
-A generated reference page declares each property with
+A generated reference page declares each property in its heading::
 
-    (cluster.hubs[].stage)=
-    ### `hubs[].stage`
+    (cluster-hubs-stage)=
+    ### {schema:property}`cluster.hubs[].stage`
 
-    :::{schema:property} cluster.hubs[].stage
-    :::
-
-and any page links to it with ``{schema:prop}`cluster:hubs[].stage```
+(a ``schema:property`` directive with the name as argument does the same
+outside a heading), and any page links to it with ``{schema:prop}`cluster:hubs[].stage```
 (the schema name, a colon, the dotted path; ``cluster.hubs[].stage`` works
 too).  The link text is the dotted path; write
 ``{schema:prop}`the stage <cluster:hubs[].stage>``` for other words.  A link
@@ -24,7 +22,7 @@ from docutils import nodes
 from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import make_refnode
 
 from tools.reference.schema import anchor_for
@@ -38,7 +36,13 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
-__all__ = ["PropertyDirective", "PropertyRole", "SchemaDomain", "normalise_target"]
+__all__ = [
+    "PropertyDirective",
+    "PropertyRole",
+    "PropertyTargetRole",
+    "SchemaDomain",
+    "normalise_target",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +62,7 @@ class PropertyDirective(SphinxDirective):
     """Declare the schema property named by the argument; the section it sits in is its target.
 
     It makes no output: the anchor is the label written above the section's
-    heading (``(cluster.hubs[].stage)=``), which docutils turns into
-    ``cluster-hubs-stage``.
+    heading, ``(cluster-hubs-stage)=`` (see :func:`tools.reference.schema.anchor_for`).
     """
 
     required_arguments = 1
@@ -74,6 +77,24 @@ class PropertyDirective(SphinxDirective):
             return []
         domain.note_property(name, anchor_for(schema, path), self.get_location())
         return []
+
+
+class PropertyTargetRole(SphinxRole):
+    """``{schema:property}`cluster.hubs[].stage```, in a heading: declare the property there.
+
+    It shows the dotted path as code and registers the property with the
+    domain; the anchor is the label written above the heading
+    (``(cluster-hubs-stage)=``).
+    """
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        """Register the property and show its dotted path."""
+        name = normalise_target(self.text)
+        schema, path = _split(name)
+        domain = self.env.domains["schema"]
+        if isinstance(domain, SchemaDomain):
+            domain.note_property(name, anchor_for(schema, path), self.get_location())
+        return [nodes.literal(self.rawtext, path or name)], []
 
 
 class PropertyRole(XRefRole):
@@ -113,6 +134,7 @@ class SchemaDomain(Domain):
     directives: ClassVar[dict[str, type[SphinxDirective]]] = {"property": PropertyDirective}
     roles: ClassVar[dict[str, Any]] = {
         "prop": PropertyRole(innernodeclass=nodes.literal, warn_dangling=True),
+        "property": PropertyTargetRole(),
     }
     initial_data: ClassVar[dict[str, Any]] = {"properties": {}}
     dangling_warnings: ClassVar[dict[str, str]] = {

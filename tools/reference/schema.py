@@ -463,6 +463,12 @@ def _yaml(data: object) -> str:
     )
 
 
+def _flow(value: object) -> str:
+    """Return *value* as one line of YAML (flow style): ``[a, b]``, ``{k: v}``, ``4G``."""
+    text = yaml.dump(value, Dumper=yaml.SafeDumper, default_flow_style=True, width=10_000)
+    return text.removesuffix("\n...\n").strip()
+
+
 def _in_context(parts: Sequence[str], value: object) -> object:
     """Nest *value* under the keys of *parts*: ``(a, [], b)`` → ``{a: [{b: value}]}``."""
     nested = value
@@ -517,27 +523,18 @@ def _value_fields(schema: Mapping[str, Any]) -> list[tuple[str, str]]:
     return fields
 
 
-def _property_section(schema_name: str, prop: Property, heading_base: int) -> list[str]:
-    schema = prop.schema
-    level = min(heading_base + prop.depth, _HEADING_MAX)
-    name = object_name(schema_name, prop.path)
-    out = [
-        f"({anchor_for(schema_name, prop.path)})=",
-        f"{'#' * level} {_code(prop.path)}",
-        "",
-        f":::{{schema:property}} {name}",
-        ":::",
-        "",
-        str(schema["description"]).strip(),
-        "",
-    ]
-    fields: list[tuple[str, str]] = [("Type", _type_text(schema))]
+def _required_text(prop: Property) -> str:
     if prop.required:
-        fields.append(("Required", "yes"))
-    elif prop.conditions:
-        fields.append(("Required", "when " + "; or when ".join(prop.conditions)))
-    else:
-        fields.append(("Required", "no (optional)"))
+        return "yes"
+    if prop.conditions:
+        return "when " + "; or when ".join(prop.conditions)
+    return "no (optional)"
+
+
+def _fields(prop: Property) -> list[tuple[str, str]]:
+    """Return the facts of a property, as (label, MyST) pairs of a field list."""
+    schema = prop.schema
+    fields = [("Type", _type_text(schema)), ("Required", _required_text(prop))]
     if "default" in schema:
         fields.append(("Default", _code(schema["default"])))
     fields += _value_fields(schema)
@@ -551,17 +548,29 @@ def _property_section(schema_name: str, prop: Property, heading_base: int) -> li
         fields.append(("Other keys", "not allowed"))
     if schema.get("deprecated") is True:
         fields.append(("Deprecated", "yes"))
-    out += [f":{label}: {value}" for label, value in fields]
+    examples = schema.get("examples", [])
+    if len(examples) > 1:
+        fields.append(("Examples", ", ".join(_code(_flow(e)) for e in examples)))
+    return fields
+
+
+def _property_section(schema_name: str, prop: Property, heading_base: int) -> list[str]:
+    level = min(heading_base + prop.depth, _HEADING_MAX)
+    out = [
+        f"({anchor_for(schema_name, prop.path)})=",
+        f"{'#' * level} {{schema:property}}`{object_name(schema_name, prop.path)}`",
+        "",
+        str(prop.schema["description"]).strip(),
+        "",
+    ]
+    out += [f":{label}: {value}" for label, value in _fields(prop)]
     out.append("")
     for condition in prop.conditions:
-        out += [
-            ":::{note}",
-            f"Required when {condition}.",
-            ":::",
-            "",
-        ]
-    for example in schema.get("examples", []):
-        out += ["```yaml", _yaml(_in_context(prop.parts, example)).rstrip(), "```", ""]
+        out += [":::{note}", f"Required when {condition}.", ":::", ""]
+    examples = prop.schema.get("examples", [])
+    if examples:
+        # The first example in context: where it goes in the file.
+        out += ["```yaml", _yaml(_in_context(prop.parts, examples[0])).rstrip(), "```", ""]
     return out
 
 
