@@ -134,6 +134,12 @@ def test_the_project_schemas_and_cli_are_found_in_this_checkout(capsys):
     assert "command `deployer validate`" in out
 
 
+def test_overlapping_paths_audit_each_page_once(capsys):
+    code, out, _ = run(capsys, RST, f"{RST}/howto", f"{RST}/howto/prune.rst", *QUIET)
+    assert code == 0
+    assert out.splitlines()[-1].startswith("6 page(s)")
+
+
 def test_no_gaps(capsys):
     _, out, _ = run(capsys, SPHINX, "--no-gaps")
     assert "gap:" not in out

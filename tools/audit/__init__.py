@@ -369,6 +369,22 @@ def _selector(paths: Sequence[Path]) -> Callable[[Path], bool]:
     return selected
 
 
+def _merge_nested(trees: dict[Path, Tree], chosen: dict[Path, list[Path]]) -> None:
+    """Fold a tree lying inside another given tree into it, so no page is audited twice."""
+    for root in sorted(trees, key=lambda r: len(r.parts)):
+        outer = next(
+            (
+                other
+                for other in trees
+                if other != root and not trees[other].only and root.is_relative_to(other)
+            ),
+            None,
+        )
+        if outer is not None:
+            chosen[outer].extend(chosen.pop(root))
+            del trees[root]
+
+
 # --------------------------------------------------------------------------- the audit
 
 
@@ -397,6 +413,7 @@ def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
             raise AuditUsageError(msg)
         trees.setdefault(tree.root, tree)
         chosen.setdefault(tree.root, []).append(path)
+    _merge_nested(trees, chosen)
     changed: set[Path] | None = None
     if options.changed_from:
         changed = set()
