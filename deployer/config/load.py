@@ -67,7 +67,9 @@ def _files(folder: Path, values: list[Any], where: str) -> tuple[Path, ...]:
         if not isinstance(value, str) or not value:
             message = f"{where}: values_files must be a list of file names"
             raise _Malformed(message)
-        paths.append(Path(os.path.normpath(folder / value)))
+        # A plain file name (the usual case) is already normal: skip a second parse.
+        plain = "/" not in value and value not in {".", ".."}
+        paths.append(folder / value if plain else Path(os.path.normpath(folder / value)))
     return tuple(paths)
 
 
