@@ -14,7 +14,6 @@ from deployer.config import read_config_fast
 from deployer.deploy import deploy_hubs, deploy_support
 from deployer.errors import ConfigError, DeployerError
 from deployer.runner import Runner
-from deployer.validate import format_text, validate_config
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -43,6 +42,8 @@ def configure_logging(*, debug: bool) -> None:
 
 def validated_config(config_dir: Path, cluster: str) -> Config:
     """Validate one cluster (raising ConfigError listing every problem), then load the model."""
+    from deployer.validate import format_text, validate_config  # noqa: PLC0415 (only deploys need it)
+
     report = validate_config(config_dir, cluster)
     if not report.ok:
         msg = f"cluster {cluster!r} is not valid; fix these first:\n{format_text(report).rstrip()}"

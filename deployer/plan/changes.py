@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from deployer.errors import UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from pathlib import Path
 
     from deployer.runner import Runner
 
@@ -63,7 +63,7 @@ def normalise_path(path: str, repo_root: Path) -> str | None:
     text = posixpath.normpath(text) if text else "."
     if text in {".", ""} or text.startswith("../") or text == "..":
         return None
-    return str(PurePosixPath(text))
+    return text
 
 
 def parse_name_status(text: str) -> list[ChangedFile]:

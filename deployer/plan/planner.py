@@ -38,29 +38,35 @@ _Target = tuple[str, str | None]  # (cluster, hub) or (cluster, None) for suppor
 
 
 class _Index:
-    """Look-up tables from repository-relative paths to the releases using them."""
+    """Look-up tables from paths to the releases using them.
+
+    Keys are path parts (``Path.parts``, already computed by pathlib), so no
+    path of the model is turned into a string: the index of a 10,000-hub
+    configuration is built in milliseconds.
+    """
 
     def __init__(self, config: Config, repo_root: Path) -> None:
-        self._prefix = repo_root.as_posix().rstrip("/") + "/"
-        self.listed: dict[str, list[_Target]] = defaultdict(list)
-        self.folders: dict[str, Cluster] = {}
+        self._root = repo_root.parts
+        self.listed: dict[tuple[str, ...], list[_Target]] = defaultdict(list)
+        self.folders: dict[tuple[str, ...], Cluster] = {}
         self.chart_users: dict[str, list[_Target]] = defaultdict(list)
         for cluster in config.clusters:
             folder = cluster.path.parent if cluster.path.name == "cluster.yaml" else cluster.path
-            self.folders[self.rel(folder)] = cluster
+            self.folders[folder.parts] = cluster
             if cluster.support is not None:
                 target: _Target = (cluster.name, None)
                 self.chart_users[cluster.support.chart].append(target)
                 for path in cluster.support.values_files:
-                    self.listed[self.rel(path)].append(target)
+                    self.listed[path.parts].append(target)
             for hub in cluster.hubs:
                 target = (cluster.name, hub.name)
                 self.chart_users[hub.chart].append(target)
                 for path in hub.values_files:
-                    self.listed[self.rel(path)].append(target)
+                    self.listed[path.parts].append(target)
 
-    def rel(self, path: Path) -> str:
-        return path.as_posix().removeprefix(self._prefix)
+    def key(self, relpath: str) -> tuple[str, ...]:
+        """Return the parts of the absolute path of repository-relative *relpath*."""
+        return (*self._root, *relpath.split("/"))
 
 
 @dataclass
@@ -147,7 +153,7 @@ def _apply_rules(
         _apply_cluster_rule(path, reason, deleted=deleted, index=index, draft=draft)
     else:
         if rule.upgrades is Upgrades.LISTED_BY:
-            users = index.listed.get(path)
+            users = index.listed.get(index.key(path))
             why = "no hub or support release lists it in values_files"
         else:  # Upgrades.CHART_USERS
             chart = path.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -163,7 +169,7 @@ def _apply_cluster_rule(
     path: str, reason: str, *, deleted: bool, index: _Index, draft: _Draft
 ) -> None:
     folder = path.rsplit("/", 1)[0]
-    found = index.folders.get(folder)
+    found = index.folders.get(index.key(folder))
     if found is not None:
         draft.add_cluster(found, reason)
         return
