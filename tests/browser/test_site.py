@@ -80,12 +80,14 @@ def test_a_property_link_lands_on_the_property_section(page, site_url) -> None:
     assert heading.inner_text().strip().rstrip("#¶ ") == "hubs[].stage"
 
 
-def test_the_theme_switch_changes_data_theme(page, site_url) -> None:
+@pytest.mark.parametrize("first", ["dark", "light"])
+def test_the_theme_switch_changes_data_theme(page, site_url, first) -> None:
+    """Colour mode menu in the navbar: Dark sets data-theme="dark", Light sets it back."""
     page.goto(site_url)
     html = page.locator("html")
-    seen = {html.get_attribute("data-theme")}
-    switch = page.locator(".theme-switch-button").first
-    for _ in range(3):
-        switch.click()
-        seen.add(html.get_attribute("data-theme"))
-    assert {"light", "dark"} <= seen
+    for mode in (first, "light" if first == "dark" else "dark"):
+        page.locator(".theme-switch-button:visible").first.click()
+        page.locator(f".theme-change-button[data-mode='{mode}']:visible").first.click()
+        page.wait_for_function(f"document.documentElement.dataset.theme === '{mode}'")
+        assert html.get_attribute("data-theme") == mode
+        assert html.get_attribute("data-mode") == mode
