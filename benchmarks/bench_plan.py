@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,22 +74,37 @@ def changed_files(tree: SynthTree, count: int, seed: int = 0) -> list[str]:
     return files
 
 
-def median_time(function: Callable[[], object], runs: int) -> float:
-    times = []
+def median_time(function: Callable[[], object], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of *function* run in this process."""
+    walls, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def median_subprocess(command: list[str], runs: int) -> float:
-    times = []
+def median_subprocess(command: list[str], runs: int) -> tuple[float, float]:
+    """Median wall and CPU (user + system) seconds of *command* run as a child process."""
+    walls, cpus = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _row(label: str, figures: tuple[float, float], target: float | None = None) -> str:
+    wall, cpu = figures
+    line = f"  {label:<42} {wall:7.3f} s wall {cpu:7.3f} s CPU"
+    if target is not None:
+        line += f"   target < {target:g} s: {'ok' if wall < target else 'MISSED'} (wall)"
+        line += f", {'ok' if cpu < target else 'MISSED'} (CPU)"
+    return line
 
 
 def main() -> None:
@@ -128,18 +144,20 @@ def main() -> None:
     startup = median_subprocess([python, "-c", "pass"], args.runs)
     yaml_only = median_subprocess([python, "-c", YAML_BASELINE, str(tree.root)], args.runs)
 
-    print(f"\nmedians of {args.runs} runs")
-    print(f"  load (read_config_fast, in process)      {load:8.3f} s")
-    print(f"  plan_upgrade() after loading             {core:8.3f} s   target < 0.2 s: "
-          f"{'ok' if core < PLAN_TARGET else 'MISSED'}")  # fmt: skip
-    print(f"  plan as JSON                             {render:8.3f} s")
-    print(f"  whole command (subprocess)               {whole:8.3f} s   target < 1 s: "
-          f"{'ok' if whole < COMMAND_TARGET else 'MISSED'}")  # fmt: skip
-    print(f"  baseline: python -c pass                 {startup:8.3f} s")
-    print(f"  baseline: CSafeLoader on cluster.yaml    {yaml_only:8.3f} s")
-    print(f"\n  whole command / python startup           {whole / startup:8.2f}x")
-    print(f"  whole command / plain YAML loading       {whole / yaml_only:8.2f}x")
-    print(f"  plan_upgrade / plain YAML loading        {core / yaml_only:8.2f}x")
+    print(f"\nmedians of {args.runs} runs (CPU time is steadier on a busy machine)")
+    print(_row("load (read_config_fast, in process)", load))
+    print(_row("plan_upgrade() after loading", core, PLAN_TARGET))
+    print(_row("plan as JSON", render))
+    print(_row("whole command (subprocess)", whole, COMMAND_TARGET))
+    print(_row("baseline: python -c pass", startup))
+    print(_row("baseline: CSafeLoader on every cluster.yaml", yaml_only))
+    print("\nratios (wall, CPU)")
+    for label, num, den in [
+        ("whole command / python startup", whole, startup),
+        ("whole command / plain YAML loading", whole, yaml_only),
+        ("plan_upgrade() / plain YAML loading", core, yaml_only),
+    ]:
+        print(f"  {label:<42} {num[0] / den[0]:7.2f}x {num[1] / den[1]:7.2f}x")
 
 
 if __name__ == "__main__":
