@@ -76,8 +76,11 @@ def plan_upgrade_command(  # noqa: PLR0917 (click passes every option)
 ) -> None:
     """Plan which support releases, staging hubs and prod hubs a change upgrades.
 
-    The changed FILES (repository-relative, ./-prefixed or absolute) come from
-    the arguments, --changed-files-from or --git-range (any combination).
+    The changed FILES come from the arguments, --changed-files-from or
+    --git-range (any combination); they are relative to the repository root,
+    the folder holding --config-dir (./-prefixed and absolute paths inside
+    it are accepted).  Added, modified, deleted and renamed files (both
+    paths) count.
     Every job says why it was chosen; files that upgrade nothing are listed as
     ignored with the reason.  Every cluster with a prod job gets all of its
     staging hubs first, as canaries.
