@@ -25,66 +25,360 @@ if TYPE_CHECKING:
 
     from tools.audit._reader import Block
 
-__all__ = ["SIGNALS", "Features", "Signal", "extract"]
+__all__ = ["SIGNALS", "STYLE_WORDS", "Features", "Signal", "extract"]
 
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """One hand-designed signal: its feature name, what it measures, the category it points to."""
+    """One hand-designed signal: its feature name, what it measures, the categories it points to."""
 
     name: str
     measures: str
-    favours: str
+    #: Categories a high value points to (the model may only weigh it towards these); () = neutral.
+    favours: tuple[str, ...]
     #: How a reason mentioning this signal reads; ``{n}`` is the raw count, ``{pct}`` a percentage.
     reason: str
 
 
 SIGNALS: tuple[Signal, ...] = (
-    Signal("imperative", "share of sentences and list items starting with an instruction verb (run, install, click…)", "how-to", "{pct}% of sentences are instructions (start with a verb such as “run” or “create”)"),
-    Signal("to_verb", "sentences opening with a goal (“To configure X, …”)", "how-to", "{n} sentences open with a goal (“To do X, …”)"),
-    Signal("steps", "numbered list items (steps), log-scaled", "how-to", "{n} numbered steps"),
-    Signal("bullets", "bulleted list items, log-scaled", "reference", "{n} bulleted items"),
-    Signal("you", "“you”, “your” per 100 words", "how-to", "addresses the reader as “you” ({n} times)"),
-    Signal("we", "“we”, “our”, “us” per 100 words", "tutorial", "speaks as “we” ({n} times)"),
-    Signal("lets", "“let's” / “let us”", "tutorial", "“let's …” ({n} times): a guided lesson"),
-    Signal("tutorial_phrases", "“in this tutorial”, “you will learn”, “you'll”, “we will”, “congratulations”, “at the end”", "tutorial", "lesson phrasing (“in this tutorial”, “you will …”) {n} times"),
-    Signal("sequence", "sequence words: now, next, then, first, finally, once, after that", "tutorial", "{n} sequence words (now, next, then…)"),
-    Signal("see_output", "shown results: “you should see”, “output”, “result”, “looks like”", "tutorial", "shows the expected result {n} times (“you should see…”)"),
-    Signal("modal", "modal verbs: should, must, may, might, could, can", "explanation", "{n} modal verbs (should, must, may…)"),
-    Signal("causal", "reasoning connectives: because, therefore, however, although, since, thus, whereas, historically", "explanation", "reasons and trade-offs: {n} words like “because”, “however”"),
-    Signal("hedges", "hedges and generalisations: usually, typically, often, generally, sometimes, perhaps", "explanation", "{n} hedges (usually, often, typically…)"),
-    Signal("concept_words", "words about ideas: concept, approach, design, model, architecture, purpose, reason, why", "explanation", "talks about ideas and design ({n} words like “concept”, “approach”)"),
-    Signal("ref_words", "reference vocabulary: default, type, returns, required, optional, parameter, value, deprecated", "reference", "reference vocabulary ({n} words like “default”, “type”, “returns”)"),
-    Signal("third_person", "sentences whose subject is the thing described (“This option sets…”, “Returns…”)", "reference", "{n} sentences describe a thing in the third person (“Returns…”, “Sets…”)"),
-    Signal("sentence_len", "mean words per sentence (scaled)", "explanation", "long sentences (about {n} words on average)"),
-    Signal("short_sentences", "share of sentences under 8 words", "reference", "{pct}% of sentences are short fragments"),
-    Signal("paragraph_len", "mean words per paragraph (scaled)", "explanation", "long paragraphs (about {n} words on average)"),
-    Signal("prose_share", "share of blocks that are paragraphs", "explanation", "{pct}% of blocks are running prose"),
-    Signal("code_share", "share of lines that are code", "how-to", "{pct}% of lines are code"),
-    Signal("code_blocks", "code blocks, log-scaled", "how-to", "{n} code blocks"),
-    Signal("console", "console blocks or commands with a prompt, log-scaled", "how-to", "{n} command-line examples"),
-    Signal("code_after_colon", "code blocks introduced by a sentence ending in “:”", "how-to", "{n} commands introduced by a sentence ending in “:”"),
-    Signal("output_after_command", "a command followed by its output (another code block)", "tutorial", "{n} commands followed by their output"),
-    Signal("tables", "tables, log-scaled", "reference", "{n} tables"),
-    Signal("table_share", "share of blocks that are tables or field/definition items", "reference", "{pct}% of blocks are tables or definitions"),
-    Signal("definitions", "field list, definition list and glossary items, log-scaled", "reference", "{n} definitions or fields"),
-    Signal("api_directives", "API description directives (function, class, option, confval, autodoc…)", "reference", "{n} API descriptions (functions, options, settings)"),
-    Signal("signatures", "signature-like text: name(args), --options, KEY=value", "reference", "{n} signatures or options (“name(args)”, “--flag”)"),
-    Signal("inline_code", "inline code spans per 100 words", "reference", "dense inline code ({n} spans)"),
-    Signal("admonitions", "admonitions (note, warning, tip…), log-scaled", "how-to", "{n} notes, tips or warnings"),
-    Signal("tabs", "tab sets, dropdowns, grids and other containers", "how-to", "{n} tab sets or containers"),
-    Signal("images", "images and figures", "tutorial", "{n} images or screenshots"),
-    Signal("headings", "headings per 1000 words", "reference", "{n} headings"),
-    Signal("h_howto", "headings phrased “How to …” / “How do I …”", "how-to", "headings phrased “How to …”"),
-    Signal("h_imperative", "headings starting with an instruction verb (“Install X”)", "how-to", "{n} headings are instructions (“Install X”)"),
-    Signal("h_gerund", "headings starting with an -ing verb (“Installing X”)", "how-to", "{n} headings start with “-ing” (“Configuring …”)"),
-    Signal("h_question", "headings that are questions or start with Why/What/When", "explanation", "{n} headings ask questions (“Why …?”)"),
-    Signal("h_about", "headings like About/Overview/Background/Understanding/Concepts/Introduction", "explanation", "headings such as “About …”, “Overview”, “Background”"),
-    Signal("h_lesson", "headings like Prerequisites/What you'll need/Next steps/Summary/Conclusion", "tutorial", "lesson headings (“Prerequisites”, “Next steps”)"),
-    Signal("h_api", "headings that are names of code things (backticks, dots, parentheses, options)", "reference", "{n} headings name code things (API, options)"),
-    Signal("h_nouns", "headings that are short noun phrases (no verb, no question)", "reference", "{n} headings are bare names"),
-    Signal("words", "page length in words (log-scaled)", "explanation", "{n} words"),
-    Signal("numbers", "numbers and versions per 100 words", "reference", "many numbers and versions ({n})"),
+    Signal(
+        "imperative",
+        "share of sentences and list items starting with an instruction verb (run, install, click…)",
+        ("how-to", "tutorial"),
+        "{pct}% of sentences are instructions (start with a verb such as “run” or “create”)",
+    ),
+    Signal(
+        "to_verb",
+        "sentences opening with a goal (“To configure X, …”)",
+        ("how-to",),
+        "{n} sentences open with a goal (“To do X, …”)",
+    ),
+    Signal(
+        "steps",
+        "numbered list items (steps), log-scaled",
+        ("how-to", "tutorial"),
+        "{n} numbered steps",
+    ),
+    Signal("bullets", "bulleted list items, log-scaled", (), "{n} bulleted items"),
+    Signal(
+        "you",
+        "“you”, “your” per 100 words",
+        ("how-to", "tutorial"),
+        "addresses the reader as “you” ({n} times)",
+    ),
+    Signal(
+        "we",
+        "“we”, “our”, “us” per 100 words",
+        ("tutorial", "explanation"),
+        "speaks as “we” ({n} times)",
+    ),
+    Signal("lets", "“let's” / “let us”", ("tutorial",), "“let's …” ({n} times): a guided lesson"),
+    Signal(
+        "tutorial_phrases",
+        "“in this tutorial”, “you will learn”, “you'll”, “we will”, “congratulations”, “at the end”",
+        ("tutorial",),
+        "lesson phrasing (“in this tutorial”, “you will …”) {n} times",
+    ),
+    Signal(
+        "sequence",
+        "sequence words: now, next, then, first, finally, once, after that",
+        ("tutorial", "how-to"),
+        "{n} sequence words (now, next, then…)",
+    ),
+    Signal(
+        "see_output",
+        "shown results: “you should see”, “output”, “result”, “looks like”",
+        ("tutorial",),
+        "shows the expected result {n} times (“you should see…”)",
+    ),
+    Signal(
+        "modal",
+        "modal verbs: should, must, may, might, could, can",
+        ("explanation", "how-to"),
+        "{n} modal verbs (should, must, may…)",
+    ),
+    Signal(
+        "causal",
+        "reasoning connectives: because, therefore, however, although, since, thus, whereas, historically",
+        ("explanation",),
+        "reasons and trade-offs: {n} words like “because”, “however”",
+    ),
+    Signal(
+        "hedges",
+        "hedges and generalisations: usually, typically, often, generally, sometimes, perhaps",
+        ("explanation",),
+        "{n} hedges (usually, often, typically…)",
+    ),
+    Signal(
+        "concept_words",
+        "words about ideas: concept, approach, design, model, architecture, purpose, reason, why",
+        ("explanation",),
+        "talks about ideas and design ({n} words like “concept”, “approach”)",
+    ),
+    Signal(
+        "ref_words",
+        "reference vocabulary: default, type, returns, required, optional, parameter, value, deprecated",
+        ("reference",),
+        "reference vocabulary ({n} words like “default”, “type”, “returns”)",
+    ),
+    Signal(
+        "third_person",
+        "sentences whose subject is the thing described (“This option sets…”, “Returns…”)",
+        ("reference",),
+        "{n} sentences describe a thing in the third person (“Returns…”, “Sets…”)",
+    ),
+    Signal(
+        "sentence_len",
+        "mean words per sentence (scaled)",
+        ("explanation",),
+        "long sentences (about {n} words on average)",
+    ),
+    Signal(
+        "short_sentences",
+        "share of sentences under 8 words",
+        ("reference",),
+        "{pct}% of sentences are short fragments",
+    ),
+    Signal(
+        "paragraph_len",
+        "mean words per paragraph (scaled)",
+        ("explanation",),
+        "long paragraphs (about {n} words on average)",
+    ),
+    Signal(
+        "prose_share",
+        "share of blocks that are paragraphs",
+        ("explanation",),
+        "{pct}% of blocks are running prose",
+    ),
+    Signal(
+        "code_share",
+        "share of lines that are code",
+        ("how-to", "tutorial"),
+        "{pct}% of lines are code",
+    ),
+    Signal("code_blocks", "code blocks, log-scaled", ("how-to", "tutorial"), "{n} code blocks"),
+    Signal(
+        "console",
+        "console blocks or commands with a prompt, log-scaled",
+        ("how-to", "tutorial"),
+        "{n} command-line examples",
+    ),
+    Signal(
+        "code_after_colon",
+        "code blocks introduced by a sentence ending in “:”",
+        ("how-to", "tutorial"),
+        "{n} commands introduced by a sentence ending in “:”",
+    ),
+    Signal(
+        "output_after_command",
+        "a command followed by its output (another code block)",
+        ("tutorial",),
+        "{n} commands followed by their output",
+    ),
+    Signal("tables", "tables, log-scaled", ("reference",), "{n} tables"),
+    Signal(
+        "table_share",
+        "share of blocks that are tables or field/definition items",
+        ("reference",),
+        "{pct}% of blocks are tables or definitions",
+    ),
+    Signal(
+        "definitions",
+        "field list, definition list and glossary items, log-scaled",
+        ("reference",),
+        "{n} definitions or fields",
+    ),
+    Signal(
+        "api_directives",
+        "API description directives (function, class, option, confval, autodoc…)",
+        ("reference",),
+        "{n} API descriptions (functions, options, settings)",
+    ),
+    Signal(
+        "signatures",
+        "signature-like text: name(args), --options, KEY=value",
+        ("reference",),
+        "{n} signatures or options (“name(args)”, “--flag”)",
+    ),
+    Signal(
+        "inline_code",
+        "inline code spans per 100 words",
+        ("reference",),
+        "dense inline code ({n} spans)",
+    ),
+    Signal(
+        "admonitions",
+        "admonitions (note, warning, tip…), log-scaled",
+        (),
+        "{n} notes, tips or warnings",
+    ),
+    Signal(
+        "tabs",
+        "tab sets, dropdowns, grids and other containers",
+        ("how-to",),
+        "{n} tab sets or containers",
+    ),
+    Signal("images", "images and figures", ("tutorial",), "{n} images or screenshots"),
+    Signal("headings", "headings per 1000 words", (), "{n} headings"),
+    Signal(
+        "h_howto",
+        "headings phrased “How to …” / “How do I …”",
+        ("how-to",),
+        "headings phrased “How to …”",
+    ),
+    Signal(
+        "h_imperative",
+        "headings starting with an instruction verb (“Install X”)",
+        ("how-to", "tutorial"),
+        "{n} headings are instructions (“Install X”)",
+    ),
+    Signal(
+        "h_gerund",
+        "headings starting with an -ing verb (“Installing X”)",
+        ("how-to", "tutorial"),
+        "{n} headings start with “-ing” (“Configuring …”)",
+    ),
+    Signal(
+        "h_question",
+        "headings that are questions or start with Why/What/When",
+        ("explanation",),
+        "{n} headings ask questions (“Why …?”)",
+    ),
+    Signal(
+        "h_about",
+        "headings like About/Overview/Background/Understanding/Concepts/Introduction",
+        ("explanation",),
+        "headings such as “About …”, “Overview”, “Background”",
+    ),
+    Signal(
+        "h_lesson",
+        "headings like Prerequisites/What you'll need/Next steps/Summary/Conclusion",
+        ("tutorial",),
+        "lesson headings (“Prerequisites”, “Next steps”)",
+    ),
+    Signal(
+        "h_api",
+        "headings that are names of code things (backticks, dots, parentheses, options)",
+        ("reference",),
+        "{n} headings name code things (API, options)",
+    ),
+    Signal(
+        "h_nouns",
+        "headings that are short noun phrases (no verb, no question)",
+        ("reference",),
+        "{n} headings are bare names",
+    ),
+    Signal("t_howto", "the title says “How to …”", ("how-to",), "the title says “How to …”"),
+    Signal(
+        "t_imperative",
+        "the title is an instruction of two or more words (“Install X”)",
+        ("how-to",),
+        "the title is an instruction (“Install X”)",
+    ),
+    Signal(
+        "t_gerund",
+        "the title starts with an -ing verb (“Configuring X”)",
+        ("how-to", "tutorial"),
+        "the title starts with an -ing verb",
+    ),
+    Signal(
+        "t_question",
+        "the title is a question, or starts with Why/What/About/Understanding",
+        ("explanation",),
+        "the title asks or announces a topic (“Why …”, “About …”)",
+    ),
+    Signal(
+        "t_lesson",
+        "the title announces a lesson (tutorial, getting started, quickstart, first, basics)",
+        ("tutorial",),
+        "the title announces a lesson (“Getting started”, “Your first …”)",
+    ),
+    Signal(
+        "t_name",
+        "the title is a bare name of one or two words (“launch”, “Settings”)",
+        ("reference",),
+        "the title is a bare name",
+    ),
+    Signal(
+        "t_code",
+        "the title names code (backticks, dots, underscores, parentheses, options)",
+        ("reference",),
+        "the title names code",
+    ),
+    Signal(
+        "code_options",
+        "lines of code blocks that document options (“-h, --help  Show …”, “Usage:”)",
+        ("reference",),
+        "{n} lines of option or usage listings",
+    ),
+    Signal(
+        "code_commands",
+        "share of code lines that are commands to type (prompt, or a program and its arguments)",
+        ("how-to", "tutorial"),
+        "{pct}% of code lines are commands to type",
+    ),
+    Signal(
+        "code_config",
+        "configuration or program code blocks (YAML, JSON, TOML, Python…)",
+        ("how-to", "tutorial"),
+        "{n} configuration or program snippets",
+    ),
+    Signal(
+        "continuity",
+        "references back and forward within a lesson: as before, so far, previous/next section, you just, earlier",
+        ("tutorial",),
+        "{n} references back or forward within a lesson (“as before”, “so far”)",
+    ),
+    Signal(
+        "goal_phrases",
+        "goal and condition phrasing: if you want/need, in order to, this guide, make sure, you can",
+        ("how-to",),
+        "{n} goal or condition phrases (“if you need to”, “make sure”)",
+    ),
+    Signal(
+        "explain_phrases",
+        "explaining: this means, in other words, the reason, is designed, under the hood, compared to, on the other hand",
+        ("explanation",),
+        "{n} explaining phrases (“this means”, “in other words”)",
+    ),
+    Signal(
+        "ref_phrases",
+        "describing: defaults to, possible values, the following, new in version, is set to, see also",
+        ("reference",),
+        "{n} describing phrases (“defaults to”, “possible values”)",
+    ),
+    Signal(
+        "intro_howto",
+        "the opening paragraphs state a task (“this guide shows how”, “steps to”, “if you want to”)",
+        ("how-to",),
+        "the opening states a task to get done",
+    ),
+    Signal(
+        "intro_tutorial",
+        "the opening paragraphs promise a lesson (“in this tutorial”, “you will learn”, “walks you through”)",
+        ("tutorial",),
+        "the opening promises a lesson (“in this tutorial you will…”)",
+    ),
+    Signal(
+        "intro_explanation",
+        "the opening paragraphs announce a discussion (“this page explains”, “why”, “overview”, “is a”)",
+        ("explanation",),
+        "the opening announces a discussion (“this page explains why…”)",
+    ),
+    Signal(
+        "intro_reference",
+        "the opening paragraphs announce a description (“lists”, “the following”, “reference”, “all available”)",
+        ("reference",),
+        "the opening announces a description or list (“the following…”)",
+    ),
+    Signal("words", "page length in words (log-scaled)", (), "{n} words"),
+    Signal(
+        "numbers",
+        "numbers and versions per 100 words",
+        ("reference",),
+        "many numbers and versions ({n})",
+    ),
 )
 
 _VERBS = frozenset(
@@ -150,21 +444,239 @@ _API_DIRECTIVE = re.compile(
 )
 _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "grid-item", "card"})
 
+#: Words whose use says how a text is written rather than what it is about: the only words
+#: the training script may pick for the lexical features (so topics never decide a category).
+STYLE_WORDS = frozenset(
+    """
+    a about above after again against all almost already also although always am among an and another
+    any anything are around as at away back be because been before being below between both but by can
+    cannot could did do does doing done down during each either else enough even ever every example
+    few first following for from further generally had has have having he her here how however i if in
+    instead into is it its itself just last later least less let let's like likely many may maybe me
+    might more most much must my need needed needs never new next no nor not note now of off often on
+    once one only or other others otherwise our ours out over own perhaps please possible previous
+    probably quite rather really same second see several shall she should since so some something
+    sometimes soon still such than that the their them then there therefore these they thing things
+    this those though through thus to together too under unless until up upon us usually very via
+    want was way we well were what whatever when whenever where whether which while who whole whom
+    whose why will with within without would yet you your yours yourself
+    activate add adjust allow apply assign build call change check choose click configure confirm
+    connect copy create define delete deploy describe disable download edit enable ensure enter export
+    follow generate get give go grant import install keep launch list make modify move navigate open
+    paste press provide pull push put remove rename replace restart return run save select set
+    specify start stop submit switch take try type update upgrade upload use verify visit wait write
+    returns sets gets creates specifies defines contains lists shows displays controls represents
+    determines enables disables allows indicates describes configures accepts takes raises
+    default defaults type required optional parameter parameters value values deprecated argument
+    arguments string integer boolean attribute attributes property properties option options syntax
+    version versions supported available valid invalid true false none null
+    concept concepts approach design model architecture purpose reason reasons idea ideas tradeoff
+    trade-off philosophy understand understanding means meaning works work history historically
+    problem problems benefit benefits advantage advantages disadvantage cost costs risk risks
+    important difference differences compared consider considered typically specific general
+    tutorial lesson learn learned learning goal goals step steps guide section page document chapter
+    finally afterwards output result results successfully congratulations looks look shown appear
+    appears
+    """.split()
+)
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _START = re.compile(r"(?:^|[.!?][\"')\]]*\s+)[*_\"'(`]*([A-Za-z][A-Za-z'-]*)", re.MULTILINE)
 _SENT_END = re.compile(r"[.!?](?:[\"')\]]*)(?:\s|$)")
-_NUMBER = re.compile(r"\b\d[\d.]*\b")
-_SIGNATURE = re.compile(r"\b[\w.]+\([^()\n]{0,80}\)|(?<![\w-])--?[a-z][\w-]+|\b[A-Z_]{3,}=")
-_PROMPT_LINE = re.compile(r"^\s*(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
-_PHRASES_TUTORIAL = re.compile(
-    r"in this tutorial|this tutorial|you will learn|you'll learn|you will|you'll|we will|we'll"
-    r"|congratulations|at the end of this|by the end|let's|let us|our first|we now|we just"
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+_CALL = re.compile(r"\w\(")
+_PROMPT_LINE = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
+
+
+def _padded(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f" {p} " for p in phrases)
+
+
+# Phrase families, counted as whole words in the space-joined word list (fast ``str.count``).
+_PHRASES_TUTORIAL = _padded(
+    (
+        "this tutorial",
+        "you will learn",
+        "you'll learn",
+        "you are going to",
+        "congratulations",
+        "at the end of this",
+        "by the end",
+        "let's",
+        "let us",
+        "our first",
+        "we now",
+        "we just",
+        "you have now",
+        "you have just",
+        "you've now",
+        "you've just",
+        "you now have",
+        "what you've learned",
+        "what you have learned",
+    )
 )
-_PHRASES_OUTPUT = re.compile(
-    r"you should see|should see|the output|output (?:is|looks|will)|looks like|you will see"
-    r"|you'll see|prints|displays|shows something like|similar to the following"
+_PHRASES_OUTPUT = _padded(
+    (
+        "should see",
+        "the output",
+        "output is",
+        "output looks",
+        "output will",
+        "looks like",
+        "you will see",
+        "you'll see",
+        "prints",
+        "displays",
+        "shows something like",
+        "similar to the following",
+    )
 )
+_CONTINUITY = _padded(
+    (
+        "as before",
+        "so far",
+        "previous section",
+        "previous step",
+        "previous chapter",
+        "previous tutorial",
+        "next section",
+        "next step",
+        "next chapter",
+        "next tutorial",
+        "you just",
+        "we just",
+        "earlier",
+        "from now on",
+        "the last step",
+        "you created",
+        "we created",
+        "you've created",
+        "you have created",
+        "again",
+        "already",
+        "as follows",
+        "after running",
+        "after that",
+        "once you",
+        "once this",
+    )
+)
+_GOAL = _padded(
+    (
+        "if you want",
+        "if you need",
+        "if you would like",
+        "if you'd like",
+        "if you wish",
+        "if you prefer",
+        "if you are using",
+        "if you have",
+        "in order to",
+        "this guide",
+        "this page shows",
+        "this document shows",
+        "this section shows",
+        "describes how",
+        "explains how",
+        "make sure",
+        "you can",
+        "you may want",
+        "you need to",
+        "you must",
+        "to do this",
+        "to do so",
+        "follow these",
+        "the following steps",
+        "troubleshoot",
+    )
+)
+_EXPLAIN = _padded(
+    (
+        "this means",
+        "in other words",
+        "for instance",
+        "the idea",
+        "the reason",
+        "this is because",
+        "is designed",
+        "works by",
+        "under the hood",
+        "behind the scenes",
+        "the difference",
+        "compared to",
+        "on the other hand",
+        "is responsible for",
+        "it is important",
+        "in practice",
+        "in general",
+        "the goal of",
+        "the purpose",
+        "trade-off",
+        "tradeoff",
+        "trade-offs",
+        "the advantage",
+        "the downside",
+        "the benefit",
+        "consider",
+        "depends on",
+        "the concept",
+    )
+)
+_REF_PHRASES = _padded((
+    "defaults to", "default to", "possible values", "accepted values", "valid values",
+    "the following", "new in version", "changed in version", "is set to", "see also",
+    "returns a", "returns an", "returns the", "return a", "return the", "raises", "if not set",
+    "if unset", "one of", "must be a", "must be an", "must be one", "is a list", "is a string",
+    "is an integer", "is a boolean", "is a dictionary", "is a dict", "is a mapping",
+))  # fmt: skip
+
+
+def _count(norm: str, phrases: tuple[str, ...]) -> int:
+    """Count the (padded) *phrases* in *norm*, the space-padded, space-joined words of a text."""
+    return sum(map(norm.count, phrases))
+
+
+_INTRO = {
+    "intro_howto": (
+        "how to", "this guide", "steps to", "shows how", "show how", "shows you how", "describes how",
+        "explains how to", "if you want", "if you need", "you can", "in order to", "follow these",
+        "allows you to", "helps you",
+    ),
+    "intro_tutorial": (
+        "this tutorial", "you will learn", "you'll learn", "walks you through", "walk you through",
+        "we will", "we'll", "let's", "let us", "you will build", "you will create",
+        "you will set up", "you will deploy", "by the end", "step by step", "hands-on", "first time",
+    ),
+    "intro_explanation": (
+        "this page explains", "this page describes", "this page discusses", "this page covers",
+        "this document explains", "this document describes", "this document discusses",
+        "this section explains", "this section describes", "this article", "why", "overview",
+        "background", "concept", "concepts", "is a", "is an", "is the", "are a", "are the",
+        "understand", "the idea", "design",
+    ),
+    "intro_reference": (
+        "list", "lists", "the following", "reference", "all available", "all the available",
+        "all supported", "all the supported", "describes the", "specification", "documents the",
+        "table", "options", "settings", "commands", "api",
+    ),
+}  # fmt: skip
+_INTRO_PADDED = {k: _padded(v) for k, v in _INTRO.items()}
 _HOWTO_H = re.compile(r"^(?:how (?:to|do|can)|to \w+)")
+_CODE_OPTION = re.compile(
+    r"^\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S|(?:usage|options|arguments|commands|synopsis)\b:?)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_CODE_COMMAND = re.compile(
+    r"^\s*(?:[$#%>] |>>> |PS[^>]*> |(?:sudo|[a-z][\w.-]*) (?![=:(])[^\n:]*$)", re.MULTILINE
+)
+_CONFIG_LANGS = frozenset(
+    "yaml yml json toml ini cfg python py python3 javascript js typescript ts jsonc xml html css"
+    " ipython pycon rst md markdown myst jinja go rust c cpp java".split()
+)
+_LESSON_TITLE = re.compile(
+    r"tutorial|getting started|get started|quick ?start|first|basics|introduction|learn|lesson|walkthrough|hello"
+)
+_ABOUT_TITLE = re.compile(r"^(?:why|what|about|understanding|how \w+ works|overview|on |the case)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +703,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     headings: list[str] = [title] if title else []
     n_par = n_ord = n_bul = n_code = n_console = n_table = n_def = n_api = n_adm = n_tabs = 0
     n_img = code_lines = prose_lines = code_after_colon = output_after = 0
+    code_opts = code_cmds = n_config = 0
     api_args: list[str] = []
     par_words: list[int] = []
     prev_kind = ""
@@ -219,6 +732,10 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         elif kind in {"code", "console"}:
             lines = b.text.count("\n") + 1
             code_lines += lines
+            code_opts += len(_CODE_OPTION.findall(b.text))
+            code_cmds += len(_CODE_COMMAND.findall(b.text))
+            if b.info.lower() in _CONFIG_LANGS:
+                n_config += 1
             if kind == "console" or _PROMPT_LINE.search(b.text):
                 n_console += 1
             else:
@@ -252,6 +769,9 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         if kind != "heading":
             prev_text = b.text
     text = "\n".join(prose)
+    intro = " ".join([*headings[:1], *prose[:3]]).lower()
+    intro = f" {' '.join(_WORD.findall(intro))} "
+    intros = {k: _count(intro, phrases) for k, phrases in _INTRO_PADDED.items()}
     low = text.lower()
     words = _WORD.findall(low)
     n_words = len(words)
@@ -276,13 +796,18 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
 
     you, we = total(_YOU), total(_WE)
     lets = low.count("let's") + low.count("let us")
-    tut = len(_PHRASES_TUTORIAL.findall(low))
+    norm = f" {' '.join(words)} "
+    tut = _count(norm, _PHRASES_TUTORIAL)
     seq = total(_SEQUENCE)
-    out = len(_PHRASES_OUTPUT.findall(low))
+    out = _count(norm, _PHRASES_OUTPUT)
+    cont = _count(norm, _CONTINUITY)
+    goal = _count(norm, _GOAL)
+    expl = _count(norm, _EXPLAIN)
+    refp = _count(norm, _REF_PHRASES)
     modal, causal, hedges = total(_MODAL), total(_CAUSAL), total(_HEDGES)
     concept, refw = total(_CONCEPT), total(_REF_WORDS)
     inline = text.count("`") // 2
-    signatures = len(_SIGNATURE.findall(text)) + sum(1 for a in api_args if "(" in a)
+    signatures = len(_CALL.findall(text)) + text.count("--") + sum(1 for a in api_args if "(" in a)
     numbers = len(_NUMBER.findall(text))
     sent_len = n_words / max(n_sent, n_end)
     short = 0
@@ -298,7 +823,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         first = hl.split(" ", 1)[0].strip("`*_\"'") if hl else ""
         if _HOWTO_H.match(hl):
             h_howto += 1
-        elif first in _VERBS:
+        elif first in _VERBS and " " in hl:
             h_imp += 1
         elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
             h_ger += 1
@@ -313,6 +838,23 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         else:
             h_noun += 1
     n_head = len(headings)
+    title_text = headings[0].strip() if headings else ""
+    tl = title_text.lower()
+    t_first = tl.split(" ", 1)[0].strip("`*_\"'") if tl else ""
+    t_words = len(tl.split())
+    t_code = int(
+        "`" in title_text
+        or "(" in tl
+        or "_" in tl
+        or bool(re.search(r"\w\.\w", tl))
+        or tl.startswith("-")
+    )
+    t_howto = int(bool(_HOWTO_H.match(tl)))
+    t_imp = int(not t_howto and t_first in _VERBS and t_words >= 2)  # noqa: PLR2004
+    t_ger = int(t_first.endswith("ing") and len(t_first) > 4 and t_words >= 2)  # noqa: PLR2004
+    t_q = int(tl.endswith("?") or bool(_ABOUT_TITLE.match(tl)))
+    t_lesson = int(bool(_LESSON_TITLE.search(tl)))
+    t_name = int(0 < t_words <= 2 and not (t_howto or t_imp or t_ger or t_q or t_lesson))  # noqa: PLR2004
     all_lines = max(1, code_lines + prose_lines)
 
     counts_out: dict[str, float] = {
@@ -361,6 +903,21 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "h_nouns": h_noun,
         "words": n_words,
         "numbers": numbers,
+        "t_howto": t_howto,
+        "t_imperative": t_imp,
+        "t_gerund": t_ger,
+        "t_question": t_q,
+        "t_lesson": t_lesson,
+        "t_name": t_name,
+        "t_code": t_code,
+        "code_options": code_opts,
+        "code_commands": code_cmds,
+        "code_config": n_config,
+        "continuity": cont,
+        "goal_phrases": goal,
+        "explain_phrases": expl,
+        "ref_phrases": refp,
+        **intros,
     }
     pct = {
         "imperative": imperative / n_sent,
@@ -368,6 +925,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "prose_share": n_par / n_blocks,
         "code_share": code_lines / all_lines,
         "table_share": (n_table + n_def) / n_blocks,
+        "code_commands": min(1.0, code_cmds / max(1, code_lines)),
     }
     hden = 1.0 / max(1, n_head)
     values: dict[str, float] = {
@@ -416,6 +974,21 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "h_nouns": h_noun * hden,
         "words": _log(n_words),
         "numbers": min(numbers * per100, 30.0),
+        "t_howto": t_howto,
+        "t_imperative": t_imp,
+        "t_gerund": t_ger,
+        "t_question": t_q,
+        "t_lesson": t_lesson,
+        "t_name": t_name,
+        "t_code": t_code,
+        "code_options": _log(code_opts),
+        "code_commands": pct["code_commands"],
+        "code_config": _log(n_config),
+        "continuity": min(cont * per100, 10.0),
+        "goal_phrases": min(goal * per100, 10.0),
+        "explain_phrases": min(expl * per100, 10.0),
+        "ref_phrases": min(refp * per100, 10.0),
+        **{k: _log(v) for k, v in intros.items()},
     }
     for key, val in pct.items():
         counts_out[f"{key}_pct"] = round(100 * val)

@@ -231,7 +231,7 @@ _MAX_DEPTH = 40
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\n]*)\)")
-_MD_LINK = re.compile(r"\[([^\]\n]*(?:\n[^\]\n]*)?)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
 _MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
 _MYST_ROLE = re.compile(r"\{([A-Za-z][\w:.+-]*)\}`([^`]*)`")
 _RST_ROLE = re.compile(r"(?<![\w`]):([A-Za-z][\w:.+-]*):`([^`]*)`")

@@ -78,12 +78,17 @@ class Report:
             for f in self.folds
         )
         p = self.pooled
-        lines.append(f"| **overall (pooled)** | {len(p.gold)} | {p.accuracy:.3f} | {p.macro_f1:.3f} |")
+        lines.append(
+            f"| **overall (pooled)** | {len(p.gold)} | {p.accuracy:.3f} | {p.macro_f1:.3f} |"
+        )
         lines.append(f"| mean of folds | | | {self.mean_fold_f1:.3f} |")
         lines += ["", "| gold \\ predicted | " + " | ".join(CATEGORIES) + " |"]
         lines.append("|---|" + "---:|" * len(CATEGORIES))
         for g in CATEGORIES:
-            row = [sum(1 for a, b in zip(p.gold, p.predicted, strict=True) if a == g and b == c) for c in CATEGORIES]
+            row = [
+                sum(1 for a, b in zip(p.gold, p.predicted, strict=True) if a == g and b == c)
+                for c in CATEGORIES
+            ]
             lines.append(f"| {g} | " + " | ".join(str(x) for x in row) + " |")
         return "\n".join(lines) + "\n"
 
@@ -123,8 +128,12 @@ def leave_one_project_out(examples: Sequence[Example], hyper: Hyper | None = Non
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line: print the leave-one-project-out table."""
-    parser = argparse.ArgumentParser(prog="python -m tools.audit.evaluate", description=__doc__.split("\n")[0])
-    parser.add_argument("corpus", nargs="+", type=Path, help="labelled trees (folders give categories)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.audit.evaluate", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "corpus", nargs="+", type=Path, help="labelled trees (folders give categories)"
+    )
     args = parser.parse_args(argv)
     missing = [str(t) for t in args.corpus if not t.is_dir()]
     if missing:

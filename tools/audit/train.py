@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.audit._classify import CATEGORIES
 from tools.audit._errors import ReadError
-from tools.audit._features import SIGNALS, extract
+from tools.audit._features import SIGNALS, STYLE_WORDS, extract
 from tools.audit._reader import read_file
 
 if TYPE_CHECKING:
@@ -79,13 +79,17 @@ class Example:
 class Hyper:
     """Training settings (the defaults are what ``weights.json`` is made with)."""
 
-    vocabulary: int = 300
+    vocabulary: int = 0
     min_df: int = 4
     min_projects: int = 2
-    l2: float = 0.05
+    l2: float = 0.03
     word_l2: float = 0.2
     steps: int = 300
     rate: float = 0.3
+    project_balance: float = 0.5
+    balance: float = 1.0
+    signs: bool = True
+    style_only: bool = True
 
 
 def _category(rel: Path) -> tuple[str, str] | None:
@@ -118,7 +122,7 @@ def load_tree(roots: Iterable[Path]) -> list[Example]:
                 page = read_file(path)
             except ReadError:
                 continue
-            feats = extract(page.blocks, page.title)
+            feats = extract(page.blocks)
             examples.append(Example(path, found[0] or root.name, found[1], feats.values))
     return examples
 
@@ -141,7 +145,7 @@ def _select_vocabulary(examples: Sequence[Example], hyper: Hyper) -> list[str]:
         if sum(by_class.values()) < hyper.min_df or len(projects[key]) < need:
             continue
         word = key[2:]
-        if len(word) < 2 or not word.isascii():  # noqa: PLR2004
+        if hyper.style_only and word not in STYLE_WORDS:
             continue
         rates = [(by_class[c] + 0.5) / (per_class[c] + 1.0) for c in present]
         mean = sum(rates) / len(rates)
@@ -173,14 +177,25 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
         groups[y, e.project] = groups.get((y, e.project), 0) + 1
     classes_present = {y for y in labels}
     sample = []
+    per_class = [labels.count(c) for c in range(k)]
     for e, y in zip(examples, labels, strict=True):
         n_groups_in_class = sum(1 for (c, _p) in groups if c == y)
-        sample.append(n / (len(classes_present) * n_groups_in_class * groups[y, e.project]))
+        by_project = 1.0 / (n_groups_in_class * groups[y, e.project])
+        by_class = 1.0 / per_class[y]
+        mixed = hyper.project_balance * by_project + (1 - hyper.project_balance) * by_class
+        # balance classes partly: power 1 weights every class equally, 0 every page equally
+        sample.append(mixed * per_class[y] ** (1 - hyper.balance))
     total_w = sum(sample)
     sample = [s / total_w for s in sample]
     reg = [hyper.word_l2 if f.startswith("w:") else hyper.l2 for f in names]
     w = [[0.0] * d for _ in range(k)]
     b = [0.0] * k
+    # a signal may only push towards the categories it is designed to point to
+    favours = {s.name: s.favours for s in SIGNALS} if hyper.signs else {}
+    sign: list[list[int]] = [
+        [(1 if cat in favours[f] else -1) if favours.get(f) else 0 for f in names]
+        for cat in CATEGORIES
+    ]
     # Adam, full batch, deterministic
     mw = [[0.0] * d for _ in range(k)]
     vw = [[0.0] * d for _ in range(k)]
@@ -200,12 +215,14 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
         c2 = 1 - beta2**step
         for c in range(k):
             rc = resid[c]
-            wc, mc, vc = w[c], mw[c], vw[c]
+            wc, mc, vc, sc = w[c], mw[c], vw[c], sign[c]
             for j in range(d):
                 g = sum(map(operator.mul, rc, xt[j])) + reg[j] * wc[j]
                 mc[j] = beta1 * mc[j] + (1 - beta1) * g
                 vc[j] = beta2 * vc[j] + (1 - beta2) * g * g
                 wc[j] -= lr * (mc[j] / c1) / (math.sqrt(vc[j] / c2) + eps)
+                if sc[j] * wc[j] < 0:
+                    wc[j] = 0.0
             gb = sum(rc)
             mb[c] = beta1 * mb[c] + (1 - beta1) * gb
             vb[c] = beta2 * vb[c] + (1 - beta2) * gb * gb
@@ -250,23 +267,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line: train on the given trees and write the weights file."""
     from deployer._fs import write_if_changed  # noqa: PLC0415 - only the CLI writes
 
-    parser = argparse.ArgumentParser(prog="python -m tools.audit.train", description=__doc__.split("\n")[0])
-    parser.add_argument("trees", nargs="+", type=Path, help="documentation trees with Diátaxis folders")
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.audit.train", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "trees", nargs="+", type=Path, help="documentation trees with Diátaxis folders"
+    )
     parser.add_argument("--out", type=Path, required=True, help="where to write the weights (JSON)")
-    parser.add_argument("--check", action="store_true", help="fail if --out is not what training gives")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if --out is not what training gives"
+    )
     args = parser.parse_args(argv)
     missing = [str(t) for t in args.trees if not t.is_dir()]
     if missing:
         parser.error(f"not a folder: {', '.join(missing)}")
     examples = load_tree(args.trees)
     if len({e.label for e in examples}) < 2:  # noqa: PLR2004
-        parser.error("found pages of fewer than two categories; name folders tutorials/, how-to/, reference/, explanation/")
+        parser.error(
+            "found pages of fewer than two categories; name folders tutorials/, how-to/, reference/, explanation/"
+        )
     text = dumps(fit(examples))
     out: Path = args.out
     if args.check:
         current = out.read_text(encoding="utf-8") if out.is_file() else ""
         if current != text:
-            sys.stderr.write(f"{out} is not what training on these trees gives; run without --check\n")
+            sys.stderr.write(
+                f"{out} is not what training on these trees gives; run without --check\n"
+            )
             return 1
         return 0
     changed = write_if_changed(out, text)

@@ -1,0 +1,300 @@
+"""Benchmark the Diátaxis audit end to end, in one process, on real and synthetic pages.
+
+    python benchmarks/bench_audit.py [--pages 5000] [--runs 5] [--corpus DIR]
+
+Trees measured:
+
+* the labelled dev corpus (``../shared/diataxis-corpus`` next to the
+  repository, or ``DIATAXIS_CORPUS``, or ``--corpus``), skipped when absent;
+* a synthetic tree of PAGES pages written into ``benchmarks/_work/audit-docs``
+  (git-ignored) by recombining sentence and structure templates of the four
+  categories (MyST and reST), seeded so every run writes the same tree.
+
+For each tree it prints the median over RUNS of pages per second for:
+
+* ``audit``: ``tools.audit.audit_paths`` (discover, read, parse, classify
+  pages and sections, verdicts, gaps; the report is rendered as JSON too);
+* ``read+classify``: ``read_file`` and ``classify_page`` on every page;
+* ``read only``: the structural reader alone;
+* baseline ``plain read``: reading and decoding the files, nothing else;
+* baseline ``markdown-it``: a markdown-it-py parse of the MyST pages (if installed).
+
+Target: ``audit`` >= 1,000 pages/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tools.audit._classify import classify_page  # noqa: E402
+from tools.audit._reader import read_file  # noqa: E402
+
+WORK = ROOT / "benchmarks" / "_work" / "audit-docs"
+
+THINGS = [
+    "hub",
+    "cluster",
+    "chart",
+    "values file",
+    "secret",
+    "staging hub",
+    "node pool",
+    "user image",
+]
+VERBS = ["Install", "Configure", "Deploy", "Rotate", "Upgrade", "Check", "Remove", "Create"]
+NAMES = ["domain", "stage", "chart", "values_files", "provider", "display_name", "support", "hubs"]
+
+TUTORIAL = [
+    "In this tutorial we will {v} a {t} together, step by step.",
+    "Let's start by creating a folder for our {t}.",
+    "Now run the command below and look at its output.",
+    "You should see a message saying that the {t} is ready.",
+    "Next, we add a {t} to the configuration, as before.",
+    "Congratulations! You have now deployed your first {t}.",
+    "By the end of this lesson you will know how a {t} is described.",
+]
+HOWTO = [
+    "Use this guide when you need to {v} a {t}.",
+    "To {v} a {t}, edit its values file and deploy again.",
+    "If you use a private {t}, make sure the secret is encrypted first.",
+    "Run the following command:",
+    "Check that the {t} answers before you continue.",
+    "If the deploy fails, run the validator and fix what it reports.",
+]
+REFERENCE = [
+    "`{n}` (string, required): the {t} this entry describes.",
+    "Default: none. Possible values: `staging`, `prod`.",
+    "Returns the list of every {t} found in the configuration.",
+    "The following keys are accepted by the {t} block.",
+    "Type: list of strings. Must be unique across all clusters.",
+]
+EXPLANATION = [
+    "A {t} is upgraded before production because failures there are cheap.",
+    "Historically, operators upgraded every {t} at once, which meant outages for everyone.",
+    "This is a trade-off: it makes each deploy slower, but it spreads the risk.",
+    "However, the approach only works if staging resembles production.",
+    "In other words, the {t} exists to catch what validation cannot.",
+    "The idea is similar to a canary: it usually fails first, and its failure is cheap.",
+]
+SENTENCES = {
+    "tutorials": TUTORIAL,
+    "how-to": HOWTO,
+    "reference": REFERENCE,
+    "explanation": EXPLANATION,
+}
+
+
+def _sentence(rng: random.Random, pool: list[str]) -> str:
+    return rng.choice(pool).format(
+        v=rng.choice(VERBS).lower(), t=rng.choice(THINGS), n=rng.choice(NAMES)
+    )
+
+
+def _paragraph(rng: random.Random, pool: list[str], n: int = 4) -> str:
+    return " ".join(_sentence(rng, pool) for _ in range(n))
+
+
+def _md_page(rng: random.Random, cat: str, i: int) -> str:
+    pool = SENTENCES[cat]
+    thing = rng.choice(THINGS)
+    title = {
+        "tutorials": f"Your first {thing}",
+        "how-to": f"{rng.choice(VERBS)} a {thing}",
+        "reference": f"`{rng.choice(NAMES)}` settings",
+        "explanation": f"Why each {thing} has a staging twin",
+    }[cat]
+    out = [f"({cat}-page-{i})=", f"# {title}", "", _paragraph(rng, pool), ""]
+    for s in range(rng.randint(3, 6)):
+        out += [
+            f"## {rng.choice(VERBS)} the {rng.choice(THINGS)} ({s})",
+            "",
+            _paragraph(rng, pool, 3),
+            "",
+        ]
+        shape = rng.choice(["steps", "code", "table", "note", "prose", "tabs"])
+        if shape == "steps":
+            out += [f"{k}. {_sentence(rng, pool)}" for k in range(1, rng.randint(3, 7))] + [""]
+        elif shape == "code":
+            out += [
+                "```console",
+                f"$ deployer deploy uk {rng.choice(THINGS).replace(' ', '-')}",
+                "Deployed.",
+                "```",
+                "",
+            ]
+        elif shape == "table":
+            out += ["| Key | Type | Default |", "|---|---|---|"]
+            out += [
+                f"| `{rng.choice(NAMES)}` | string | none |" for _ in range(rng.randint(2, 8))
+            ] + [""]
+        elif shape == "note":
+            out += [":::{note}", _sentence(rng, pool), ":::", ""]
+        elif shape == "tabs":
+            out += ["````{tab-set}", "```{tab-item} GCP", _sentence(rng, pool), "```", "````", ""]
+        else:
+            out += [
+                _paragraph(rng, pool, 5),
+                "",
+                f"See [the reference](../reference/page-{i}.md).",
+                "",
+            ]
+    return "\n".join(out)
+
+
+def _rst_page(rng: random.Random, cat: str, i: int) -> str:
+    pool = SENTENCES[cat]
+    title = f"{rng.choice(VERBS)} the {rng.choice(THINGS)}"
+    out = [f".. _{cat}-page-{i}:", "", title, "=" * len(title), "", _paragraph(rng, pool), ""]
+    for _ in range(rng.randint(3, 6)):
+        head = f"About the {rng.choice(THINGS)}"
+        out += [head, "-" * len(head), "", _paragraph(rng, pool, 3), ""]
+        shape = rng.choice(["code", "fields", "note", "prose"])
+        if shape == "code":
+            out += ["Run::", "", "    $ deployer validate", ""]
+        elif shape == "fields":
+            out += [f":{rng.choice(NAMES)}: {_sentence(rng, pool)}" for _ in range(4)] + [""]
+        elif shape == "note":
+            out += [".. note::", "", f"   {_sentence(rng, pool)}", ""]
+        else:
+            out += [_paragraph(rng, pool, 5), "", f"See :ref:`{cat}-other`.", ""]
+    return "\n".join(out)
+
+
+def write_tree(pages: int, root: Path = WORK) -> Path:
+    """Write the synthetic tree (same content for the same page count)."""
+    marker = root / f".pages-{pages}"
+    if marker.exists():
+        return root
+    shutil.rmtree(root, ignore_errors=True)
+    rng = random.Random(20240601)  # noqa: S311 - reproducible test data, not security
+    cats = list(SENTENCES)
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text(
+        "# Docs\n\n```{toctree}\n" + "\n".join(f"{c}/index" for c in cats) + "\n```\n"
+    )
+    for cat in cats:
+        (root / "docs" / cat).mkdir()
+        (root / "docs" / cat / "index.md").write_text(
+            f"# {cat}\n\n```{{toctree}}\n:glob:\n\n*\n```\n"
+        )
+    for i in range(pages - 1 - len(cats)):
+        cat = cats[i % len(cats)]
+        if i % 5 == 4:
+            text, suffix = _rst_page(rng, cat, i), ".rst"
+        else:
+            text, suffix = _md_page(rng, cat, i), ".md"
+        (root / "docs" / cat / f"page-{i:05d}{suffix}").write_text(text, encoding="utf-8")
+    marker.touch()
+    return root
+
+
+def _pages(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix in {".md", ".rst", ".txt"} and p.is_file())
+
+
+def _median_rate(func: object, n: int, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return n / statistics.median(times)
+
+
+def measure(name: str, root: Path, runs: int) -> None:
+    """Print pages/s of the audit, its parts and the baselines on the tree at *root*."""
+    files = _pages(root)
+    n = len(files)
+
+    def plain() -> None:
+        for f in files:
+            f.read_bytes().decode("utf-8", "replace")
+
+    def read_only() -> None:
+        for f in files:
+            read_file(f)
+
+    def read_classify() -> None:
+        for f in files:
+            classify_page(read_file(f))
+
+    rows: list[tuple[str, float]] = []
+    try:
+        from tools.audit import audit_paths  # noqa: PLC0415 - optional part of the package
+
+        def audit() -> None:
+            result = audit_paths([root])
+            json.dumps(result.summary(), default=str)
+
+        audit()  # warm up (weights loaded once)
+        rows.append(("audit (audit_paths, end to end)", _median_rate(audit, n, runs)))
+    except ImportError:
+        pass
+    read_classify()
+    rows.append(("read+classify", _median_rate(read_classify, n, runs)))
+    rows.append(("read only", _median_rate(read_only, n, runs)))
+    base = _median_rate(plain, n, runs)
+    rows.append(("baseline: plain read", base))
+    try:
+        from markdown_it import MarkdownIt  # noqa: PLC0415 - optional baseline
+
+        md = MarkdownIt("commonmark").enable("table")
+        md_files = [f for f in files if f.suffix == ".md"][:400]
+        texts = [f.read_text(encoding="utf-8", errors="replace") for f in md_files]
+
+        def parse() -> None:
+            for t in texts:
+                md.parse(t)
+
+        rows.append(
+            (
+                f"baseline: markdown-it parse ({len(texts)} MyST pages)",
+                _median_rate(parse, len(texts), runs),
+            )
+        )
+    except ImportError:
+        pass
+    print(f"\n{name}: {n} pages, median of {runs} runs, one process")
+    print(f"| {'measure':<48} | {'pages/s':>9} | {'vs plain read':>13} |")
+    print(f"|{'-' * 50}|{'-' * 11}|{'-' * 15}|")
+    for label, rate in rows:
+        print(f"| {label:<48} | {rate:>9,.0f} | {rate / base:>13.3f} |")
+    audit_rate = rows[0][1]
+    verdict = "meets" if audit_rate >= 1000 else "MISSES"  # noqa: PLR2004
+    print(f"{rows[0][0]}: {audit_rate:,.0f} pages/s {verdict} the 1,000 pages/s target")
+    for label, rate in rows:
+        if label.startswith("baseline: markdown"):
+            print(f"{rows[0][0]} is {audit_rate / rate:.1f}x a markdown-it parse")
+
+
+def main() -> int:
+    """Run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=None)
+    args = parser.parse_args()
+    corpus = args.corpus or Path(
+        os.environ.get("DIATAXIS_CORPUS", ROOT.parent / "shared" / "diataxis-corpus")
+    )
+    if corpus.is_dir():
+        measure(f"dev corpus ({corpus})", corpus, args.runs)
+    else:
+        print(f"dev corpus absent ({corpus}); set DIATAXIS_CORPUS to include it")
+    measure("synthetic tree", write_tree(args.pages), args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
