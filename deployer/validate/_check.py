@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import os
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
@@ -233,8 +234,13 @@ class _Checker:
             doc = self.load(cluster_file)
             if doc.error is None:
                 self.check_cluster_data(cluster, doc.data, domains)
+        loaded = len(self.docs)
         self.check_referenced(cluster)
         self.check_folder(cluster)
+        # The data of the files just read is not needed any more (positions are read
+        # again from the file): drop it, so memory does not grow with the tree.
+        for doc in itertools.islice(reversed(self.docs.values()), len(self.docs) - loaded):
+            doc.data = None
 
     def check_cluster_data(
         self,
