@@ -16,7 +16,7 @@ import pytest
 from tools.audit._classify import CATEGORIES
 from tools.audit.evaluate import Fold, leave_one_project_out, macro_f1
 from tools.audit.evaluate import main as evaluate_main
-from tools.audit.train import FOLDER_CATEGORIES, dumps, fit, load_tree
+from tools.audit.train import FOLDER_CATEGORIES, Example, dumps, fit, load_tree
 from tools.audit.train import main as train_main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,12 +37,12 @@ def _corpus() -> Path:
 
 
 @pytest.fixture(scope="module")
-def examples() -> list:
+def examples() -> list[Example]:
     return load_tree([_corpus()])
 
 
 @pytest.mark.corpus
-def test_leave_one_project_out_macro_f1_does_not_fall(examples: list) -> None:
+def test_leave_one_project_out_macro_f1_does_not_fall(examples: list[Example]) -> None:
     report = leave_one_project_out(examples)
     pooled = report.pooled
     print(report.markdown())  # noqa: T201 - shown by pytest -s and on failure
@@ -51,7 +51,7 @@ def test_leave_one_project_out_macro_f1_does_not_fall(examples: list) -> None:
 
 
 @pytest.mark.corpus
-def test_weights_file_is_what_training_on_the_corpus_gives(examples: list) -> None:
+def test_weights_file_is_what_training_on_the_corpus_gives(examples: list[Example]) -> None:
     """weights.json is reproducible: retraining gives the same bytes."""
     assert dumps(fit(examples)) == WEIGHTS.read_text(encoding="utf-8"), (
         "tools/audit/weights.json is stale: run"
@@ -60,7 +60,7 @@ def test_weights_file_is_what_training_on_the_corpus_gives(examples: list) -> No
 
 
 @pytest.mark.corpus
-def test_training_reads_labels_from_folders_only(examples: list) -> None:
+def test_training_reads_labels_from_folders_only(examples: list[Example]) -> None:
     counts = {c: sum(1 for e in examples if e.label == c) for c in CATEGORIES}
     assert counts == {"tutorial": 25, "how-to": 101, "reference": 90, "explanation": 49}
     assert {e.project for e in examples} == {

@@ -26,6 +26,11 @@ from tools.audit._reader import read_file, read_text
 WEIGHTS = Path(__file__).resolve().parents[1] / "tools" / "audit" / "weights.json"
 
 
+NO_CORPUS = (
+    "the Diátaxis corpus is absent: set DIATAXIS_CORPUS or put it at ../shared/diataxis-corpus"
+)
+
+
 def _corpus() -> Path | None:
     env = os.environ.get("DIATAXIS_CORPUS")
     path = (
@@ -169,7 +174,10 @@ def test_clear_pages_are_classified_as_what_they_are(text: str, expected: str) -
 
 
 def test_axes_place_each_category_in_its_quadrant() -> None:
-    """Tutorials: action + study; how-to: action + work; reference: cognition + work; explanation: cognition + study."""
+    """Tutorial: action + study; how-to: action + work; reference: cognition + work.
+
+    Explanation: cognition + study.
+    """
     signs = {"tutorial": (-1, -1), "how-to": (-1, 1), "reference": (1, 1), "explanation": (1, -1)}
     for text, cat in [
         (HOWTO, "how-to"),
@@ -245,7 +253,8 @@ LEAKY = """
 (howto-rotate)=
 # Rotate a token
 
-See {ref}`howto-other`, {doc}`the guide <../how-to/guide>` and [the reference](../reference/config.md).
+See {ref}`howto-other`, {doc}`the guide <../how-to/guide>` and
+[the reference](../reference/config.md).
 
 ```{toctree}
 how-to/one
@@ -266,12 +275,10 @@ def test_prediction_ignores_anchors_links_toctree_and_front_matter(category: str
 
 @pytest.mark.corpus
 def test_corpus_predictions_ignore_anchors_links_and_front_matter() -> None:
-    """On every corpus page, renaming anchors and link targets to another category changes nothing."""
+    """On every corpus page, pointing anchors and link targets elsewhere changes nothing."""
     corpus = _corpus()
     if corpus is None:
-        pytest.skip(
-            "the Diátaxis corpus is absent: set DIATAXIS_CORPUS or put it at ../shared/diataxis-corpus"
-        )
+        pytest.skip(NO_CORPUS)
     pages = sorted(p for p in corpus.rglob("*") if p.suffix in {".md", ".rst"})
     assert pages
     changed = 0
@@ -292,11 +299,12 @@ def test_corpus_predictions_ignore_anchors_links_and_front_matter() -> None:
 @settings(max_examples=200, deadline=None)
 @given(
     text=st.text(
-        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400
+        alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400
     )
     | st.lists(
         st.sampled_from(
-            ["# How to", "1. Run", "```console\n$ x\n```", "| a | b |", "because", "you", ".. note::",
+            ["# How to", "1. Run", "```console\n$ x\n```", "| a | b |", "because", "you",
+             ".. note::",
              ":param x: y", "we", "let's", "\n", "   ", "Why?", "## Why", "::", "`code`", "default"]
         ),
         max_size=50,
@@ -351,8 +359,6 @@ def test_model_is_loaded_once() -> None:
 def test_every_corpus_page_gets_a_valid_classification() -> None:
     corpus = _corpus()
     if corpus is None:
-        pytest.skip(
-            "the Diátaxis corpus is absent: set DIATAXIS_CORPUS or put it at ../shared/diataxis-corpus"
-        )
+        pytest.skip(NO_CORPUS)
     for path in sorted(p for p in corpus.rglob("*") if p.suffix in {".md", ".rst"}):
         _check(classify_page(read_file(path)))

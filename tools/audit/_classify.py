@@ -163,19 +163,17 @@ def _reasons(
     contrib.sort()
     words.sort()
     out: list[str] = []
-    for _, f in contrib:
-        text = _reason(f, counts)
-        if text and text not in out:
+    for text in (_reason(f, counts) for _, f in contrib):
+        if text and text not in out and len(out) < 4:  # noqa: PLR2004 - leave room for the words
             out.append(text)
-        if len(out) == 4:  # noqa: PLR2004 - leave room for the words
-            break
     if words:
         listed = ", ".join(f"“{w}”" for _, w in words[:4])
         out.append(f"words typical of {_NAMES[best]}: {listed}")
-    if len(out) < 2:  # noqa: PLR2004 - always give at least two reasons
-        out.append(f"little else on the page points elsewhere ({counts.get('words', 0):.0f} words)")
-    if len(out) < 2:  # noqa: PLR2004
-        out.append("few signals: the text is short")
+    fallbacks = (
+        f"little else on the page points elsewhere ({counts.get('words', 0):.0f} words)",
+        "few signals: the text is short",
+    )
+    out.extend(fallbacks[: max(0, 2 - len(out))])
     return tuple(out[:5])
 
 

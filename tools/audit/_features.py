@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from tools.audit._reader import Block
 
-__all__ = ["SIGNALS", "STYLE_WORDS", "Features", "Signal", "extract"]
+__all__ = ["SIGNALS", "Features", "Signal", "extract"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,8 @@ class Signal:
 SIGNALS: tuple[Signal, ...] = (
     Signal(
         "imperative",
-        "share of sentences and list items starting with an instruction verb (run, install, click…)",
+        "share of sentences and list items starting with an instruction verb (run, install,"
+        " click…)",
         ("how-to", "tutorial"),
         "{pct}% of sentences are instructions (start with a verb such as “run” or “create”)",
     ),
@@ -75,7 +76,8 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("lets", "“let's” / “let us”", ("tutorial",), "“let's …” ({n} times): a guided lesson"),
     Signal(
         "tutorial_phrases",
-        "“in this tutorial”, “you will learn”, “you'll”, “we will”, “congratulations”, “at the end”",
+        "“in this tutorial”, “you will learn”, “you'll”, “we will”, “congratulations”, “at the"
+        " end”",
         ("tutorial",),
         "lesson phrasing (“in this tutorial”, “you will …”) {n} times",
     ),
@@ -99,7 +101,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         "causal",
-        "reasoning connectives: because, therefore, however, although, since, thus, whereas, historically",
+        "reasoning connectives: because, therefore, however, although, since, thus, whereas,"
+        " historically",
         ("explanation",),
         "reasons and trade-offs: {n} words like “because”, “however”",
     ),
@@ -117,7 +120,8 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         "ref_words",
-        "reference vocabulary: default, type, returns, required, optional, parameter, value, deprecated",
+        "reference vocabulary: default, type, returns, required, optional, parameter, value,"
+        " deprecated",
         ("reference",),
         "reference vocabulary ({n} words like “default”, “type”, “returns”)",
     ),
@@ -326,49 +330,57 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         "continuity",
-        "references back and forward within a lesson: as before, so far, previous/next section, you just, earlier",
+        "references back and forward within a lesson: as before, so far, previous/next section,"
+        " you just, earlier",
         ("tutorial",),
         "{n} references back or forward within a lesson (“as before”, “so far”)",
     ),
     Signal(
         "goal_phrases",
-        "goal and condition phrasing: if you want/need, in order to, this guide, make sure, you can",
+        "goal and condition phrasing: if you want/need, in order to, this guide, make sure, you"
+        " can",
         ("how-to",),
         "{n} goal or condition phrases (“if you need to”, “make sure”)",
     ),
     Signal(
         "explain_phrases",
-        "explaining: this means, in other words, the reason, is designed, under the hood, compared to, on the other hand",
+        "explaining: this means, in other words, the reason, is designed, under the hood,"
+        " compared to, on the other hand",
         ("explanation",),
         "{n} explaining phrases (“this means”, “in other words”)",
     ),
     Signal(
         "ref_phrases",
-        "describing: defaults to, possible values, the following, new in version, is set to, see also",
+        "describing: defaults to, possible values, the following, new in version, is set to, see"
+        " also",
         ("reference",),
         "{n} describing phrases (“defaults to”, “possible values”)",
     ),
     Signal(
         "intro_howto",
-        "the opening paragraphs state a task (“this guide shows how”, “steps to”, “if you want to”)",
+        "the opening paragraphs state a task (“this guide shows how”, “steps to”, “if you want"
+        " to”)",
         ("how-to",),
         "the opening states a task to get done",
     ),
     Signal(
         "intro_tutorial",
-        "the opening paragraphs promise a lesson (“in this tutorial”, “you will learn”, “walks you through”)",
+        "the opening paragraphs promise a lesson (“in this tutorial”, “you will learn”, “walks"
+        " you through”)",
         ("tutorial",),
         "the opening promises a lesson (“in this tutorial you will…”)",
     ),
     Signal(
         "intro_explanation",
-        "the opening paragraphs announce a discussion (“this page explains”, “why”, “overview”, “is a”)",
+        "the opening paragraphs announce a discussion (“this page explains”, “why”, “overview”,"
+        " “is a”)",
         ("explanation",),
         "the opening announces a discussion (“this page explains why…”)",
     ),
     Signal(
         "intro_reference",
-        "the opening paragraphs announce a description (“lists”, “the following”, “reference”, “all available”)",
+        "the opening paragraphs announce a description (“lists”, “the following”, “reference”,"
+        " “all available”)",
         ("reference",),
         "the opening announces a description or list (“the following…”)",
     ),
@@ -381,7 +393,12 @@ SIGNALS: tuple[Signal, ...] = (
     ),
 )
 
-_VERBS = frozenset(
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_VERBS = _wordset(
     """
     activate add adjust allow apply assign authenticate back browse build call change check choose
     clean click clone close commit configure confirm connect copy create define delete deploy
@@ -392,11 +409,11 @@ _VERBS = frozenset(
     request restart restore retrieve return review run save scroll search select send set setup
     share sign specify start stop submit switch take tell test try turn type uncomment uninstall
     unpack update upgrade upload use verify visit wait write
-    """.split()
+    """
 )
-_ABOUT = frozenset(
+_ABOUT = _wordset(
     "about overview background understanding concepts concept introduction architecture design"
-    " history motivation rationale theory principles philosophy terminology glossary".split()
+    " history motivation rationale theory principles philosophy terminology glossary"
 )
 _LESSON = (
     "prerequisite",
@@ -413,30 +430,30 @@ _LESSON = (
     "goals",
     "what's next",
 )
-_QUESTION_START = frozenset("why what when which who where does do is are can should".split())
+_QUESTION_START = _wordset("why what when which who where does do is are can should")
 _YOU = frozenset({"you", "your", "yours", "yourself", "you'll", "you're", "you've", "you'd"})
 _WE = frozenset({"we", "our", "us", "we'll", "we're", "we've", "ours"})
 _SEQUENCE = frozenset({"now", "next", "then", "first", "finally", "once", "afterwards", "later"})
 _MODAL = frozenset({"should", "must", "may", "might", "could", "can", "would", "shall"})
-_CAUSAL = frozenset(
+_CAUSAL = _wordset(
     "because therefore however although though since thus hence whereas historically consequently"
-    " instead rather why while unlike".split()
+    " instead rather why while unlike"
 )
-_HEDGES = frozenset(
-    "usually typically often generally sometimes perhaps likely probably mostly rarely normally".split()
+_HEDGES = _wordset(
+    "usually typically often generally sometimes perhaps likely probably mostly rarely normally"
 )
-_CONCEPT = frozenset(
+_CONCEPT = _wordset(
     "concept concepts approach design model architecture purpose reason reasons idea ideas"
-    " tradeoff tradeoffs trade-off trade-offs philosophy understand understanding means".split()
+    " tradeoff tradeoffs trade-off trade-offs philosophy understand understanding means"
 )
-_REF_WORDS = frozenset(
+_REF_WORDS = _wordset(
     "default defaults type returns return required optional parameter parameters value values"
     " deprecated argument arguments string integer boolean bool int str float none null"
-    " attribute attributes property properties option options syntax".split()
+    " attribute attributes property properties option options syntax"
 )
-_THIRD = frozenset(
+_THIRD = _wordset(
     "returns sets gets creates specifies defines contains lists shows displays controls"
-    " represents determines enables disables allows indicates describes configures".split()
+    " represents determines enables disables allows indicates describes configures"
 )
 _API_DIRECTIVE = re.compile(
     r"^(?:auto\w+|(?:py|js|c|cpp|rst|std):\w+|function|class|method|attribute|data|exception|module"
@@ -444,41 +461,6 @@ _API_DIRECTIVE = re.compile(
 )
 _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "grid-item", "card"})
 
-#: Words whose use says how a text is written rather than what it is about: the only words
-#: the training script may pick for the lexical features (so topics never decide a category).
-STYLE_WORDS = frozenset(
-    """
-    a about above after again against all almost already also although always am among an and another
-    any anything are around as at away back be because been before being below between both but by can
-    cannot could did do does doing done down during each either else enough even ever every example
-    few first following for from further generally had has have having he her here how however i if in
-    instead into is it its itself just last later least less let let's like likely many may maybe me
-    might more most much must my need needed needs never new next no nor not note now of off often on
-    once one only or other others otherwise our ours out over own perhaps please possible previous
-    probably quite rather really same second see several shall she should since so some something
-    sometimes soon still such than that the their them then there therefore these they thing things
-    this those though through thus to together too under unless until up upon us usually very via
-    want was way we well were what whatever when whenever where whether which while who whole whom
-    whose why will with within without would yet you your yours yourself
-    activate add adjust allow apply assign build call change check choose click configure confirm
-    connect copy create define delete deploy describe disable download edit enable ensure enter export
-    follow generate get give go grant import install keep launch list make modify move navigate open
-    paste press provide pull push put remove rename replace restart return run save select set
-    specify start stop submit switch take try type update upgrade upload use verify visit wait write
-    returns sets gets creates specifies defines contains lists shows displays controls represents
-    determines enables disables allows indicates describes configures accepts takes raises
-    default defaults type required optional parameter parameters value values deprecated argument
-    arguments string integer boolean attribute attributes property properties option options syntax
-    version versions supported available valid invalid true false none null
-    concept concepts approach design model architecture purpose reason reasons idea ideas tradeoff
-    trade-off philosophy understand understanding means meaning works work history historically
-    problem problems benefit benefits advantage advantages disadvantage cost costs risk risks
-    important difference differences compared consider considered typically specific general
-    tutorial lesson learn learned learning goal goals step steps guide section page document chapter
-    finally afterwards output result results successfully congratulations looks look shown appear
-    appears
-    """.split()
-)
 _WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _START = re.compile(r"(?:^|[.!?][\"')\]]*\s+)[*_\"'(`]*([A-Za-z][A-Za-z'-]*)", re.MULTILINE)
 _SENT_END = re.compile(r"[.!?](?:[\"')\]]*)(?:\s|$)")
@@ -638,14 +620,15 @@ def _count(norm: str, phrases: tuple[str, ...]) -> int:
 
 _INTRO = {
     "intro_howto": (
-        "how to", "this guide", "steps to", "shows how", "show how", "shows you how", "describes how",
-        "explains how to", "if you want", "if you need", "you can", "in order to", "follow these",
-        "allows you to", "helps you",
+        "how to", "this guide", "steps to", "shows how", "show how", "shows you how",
+        "describes how", "explains how to", "if you want", "if you need", "you can", "in order to",
+        "follow these", "allows you to", "helps you",
     ),
     "intro_tutorial": (
         "this tutorial", "you will learn", "you'll learn", "walks you through", "walk you through",
         "we will", "we'll", "let's", "let us", "you will build", "you will create",
-        "you will set up", "you will deploy", "by the end", "step by step", "hands-on", "first time",
+        "you will set up", "you will deploy", "by the end", "step by step", "hands-on",
+        "first time",
     ),
     "intro_explanation": (
         "this page explains", "this page describes", "this page discusses", "this page covers",
@@ -663,18 +646,20 @@ _INTRO = {
 _INTRO_PADDED = {k: _padded(v) for k, v in _INTRO.items()}
 _HOWTO_H = re.compile(r"^(?:how (?:to|do|can)|to \w+)")
 _CODE_OPTION = re.compile(
-    r"^\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S|(?:usage|options|arguments|commands|synopsis)\b:?)",
+    r"^\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S"
+    r"|(?:usage|options|arguments|commands|synopsis)\b:?)",
     re.MULTILINE | re.IGNORECASE,
 )
 _CODE_COMMAND = re.compile(
     r"^\s*(?:[$#%>] |>>> |PS[^>]*> |(?:sudo|[a-z][\w.-]*) (?![=:(])[^\n:]*$)", re.MULTILINE
 )
-_CONFIG_LANGS = frozenset(
+_CONFIG_LANGS = _wordset(
     "yaml yml json toml ini cfg python py python3 javascript js typescript ts jsonc xml html css"
-    " ipython pycon rst md markdown myst jinja go rust c cpp java".split()
+    " ipython pycon rst md markdown myst jinja go rust c cpp java"
 )
 _LESSON_TITLE = re.compile(
-    r"tutorial|getting started|get started|quick ?start|first|basics|introduction|learn|lesson|walkthrough|hello"
+    r"tutorial|getting started|get started|quick ?start|first|basics|introduction|learn|lesson"
+    r"|walkthrough|hello"
 )
 _ABOUT_TITLE = re.compile(r"^(?:why|what|about|understanding|how \w+ works|overview|on |the case)")
 

@@ -68,7 +68,7 @@ class Report:
         return sum(f.macro_f1 for f in self.folds) / len(self.folds) if self.folds else 0.0
 
     def markdown(self) -> str:
-        """The report as Markdown tables."""
+        """Render the report as Markdown tables."""
         lines = [
             "| held-out project | pages | accuracy | macro-F1 |",
             "|---|---:|---:|---:|",

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from tools.audit._classify import CATEGORIES
 from tools.audit._errors import ReadError
-from tools.audit._features import SIGNALS, STYLE_WORDS, extract
+from tools.audit._features import SIGNALS, extract
 from tools.audit._reader import read_file
 
 if TYPE_CHECKING:
@@ -89,7 +89,6 @@ class Hyper:
     project_balance: float = 0.5
     balance: float = 1.0
     signs: bool = True
-    style_only: bool = True
 
 
 def _category(rel: Path) -> tuple[str, str] | None:
@@ -145,7 +144,7 @@ def _select_vocabulary(examples: Sequence[Example], hyper: Hyper) -> list[str]:
         if sum(by_class.values()) < hyper.min_df or len(projects[key]) < need:
             continue
         word = key[2:]
-        if hyper.style_only and word not in STYLE_WORDS:
+        if len(word) < 2 or not word.isascii():  # noqa: PLR2004 - one letter says nothing
             continue
         rates = [(by_class[c] + 0.5) / (per_class[c] + 1.0) for c in present]
         mean = sum(rates) / len(rates)
@@ -157,27 +156,13 @@ def _select_vocabulary(examples: Sequence[Example], hyper: Hyper) -> list[str]:
     return sorted(key for _, key in scored[: hyper.vocabulary])
 
 
-def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, Any]:
-    """Train the model on *examples*; return the data written to ``weights.json``."""
-    hyper = hyper or Hyper()
-    names = [s.name for s in SIGNALS] + _select_vocabulary(examples, hyper)
-    n, d, k = len(examples), len(names), len(CATEGORIES)
-    raw = [[e.values.get(f, 0.0) for f in names] for e in examples]
-    mean = [sum(col) / n for col in zip(*raw, strict=True)]
-    std = [
-        math.sqrt(sum((v - m) ** 2 for v in col) / n) or 1.0
-        for col, m in zip(zip(*raw, strict=True), mean, strict=True)
-    ]
-    x = [[(v - m) / s for v, m, s in zip(row, mean, std, strict=True)] for row in raw]
-    xt = [list(col) for col in zip(*x, strict=True)]
-    labels = [CATEGORIES.index(e.label) for e in examples]
-    # class-balanced sample weights, each project weighted equally within a class
+def _sample_weights(examples: Sequence[Example], labels: list[int], hyper: Hyper) -> list[float]:
+    """Class-balanced weights of the pages, each project weighted equally within a class."""
     groups: dict[tuple[int, str], int] = {}
     for e, y in zip(examples, labels, strict=True):
         groups[y, e.project] = groups.get((y, e.project), 0) + 1
-    classes_present = {y for y in labels}
+    per_class = [labels.count(c) for c in range(len(CATEGORIES))]
     sample = []
-    per_class = [labels.count(c) for c in range(k)]
     for e, y in zip(examples, labels, strict=True):
         n_groups_in_class = sum(1 for (c, _p) in groups if c == y)
         by_project = 1.0 / (n_groups_in_class * groups[y, e.project])
@@ -185,22 +170,30 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
         mixed = hyper.project_balance * by_project + (1 - hyper.project_balance) * by_class
         # balance classes partly: power 1 weights every class equally, 0 every page equally
         sample.append(mixed * per_class[y] ** (1 - hyper.balance))
-    total_w = sum(sample)
-    sample = [s / total_w for s in sample]
-    reg = [hyper.word_l2 if f.startswith("w:") else hyper.l2 for f in names]
+    total = sum(sample)
+    return [s / total for s in sample]
+
+
+def _descend(  # noqa: PLR0917 - the training problem, all private
+    x: list[list[float]],
+    labels: list[int],
+    sample: list[float],
+    reg: list[float],
+    sign: list[list[int]],
+    hyper: Hyper,
+) -> tuple[list[list[float]], list[float]]:
+    """Minimise the weighted softmax loss plus L2 by full-batch Adam; return weights and biases.
+
+    ``sign[c][j]`` is +1 (weight kept >= 0), -1 (kept <= 0) or 0 (free).
+    """
+    n, d, k = len(x), len(reg), len(CATEGORIES)
+    xt = [list(col) for col in zip(*x, strict=True)] if x else [[] for _ in range(d)]
     w = [[0.0] * d for _ in range(k)]
     b = [0.0] * k
-    # a signal may only push towards the categories it is designed to point to
-    favours = {s.name: s.favours for s in SIGNALS} if hyper.signs else {}
-    sign: list[list[int]] = [
-        [(1 if cat in favours[f] else -1) if favours.get(f) else 0 for f in names]
-        for cat in CATEGORIES
-    ]
-    # Adam, full batch, deterministic
     mw = [[0.0] * d for _ in range(k)]
     vw = [[0.0] * d for _ in range(k)]
     mb, vb = [0.0] * k, [0.0] * k
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    beta1, beta2, eps, lr = 0.9, 0.999, 1e-8, hyper.rate
     for step in range(1, hyper.steps + 1):
         resid = [[0.0] * n for _ in range(k)]
         for i, row in enumerate(x):
@@ -210,7 +203,6 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
             s = sum(ez)
             for c in range(k):
                 resid[c][i] = sample[i] * (ez[c] / s - (1.0 if labels[i] == c else 0.0))
-        lr = hyper.rate
         c1 = 1 - beta1**step
         c2 = 1 - beta2**step
         for c in range(k):
@@ -227,6 +219,31 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
             mb[c] = beta1 * mb[c] + (1 - beta1) * gb
             vb[c] = beta2 * vb[c] + (1 - beta2) * gb * gb
             b[c] -= lr * (mb[c] / c1) / (math.sqrt(vb[c] / c2) + eps)
+    return w, b
+
+
+def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, Any]:
+    """Train the model on *examples*; return the data written to ``weights.json``."""
+    hyper = hyper or Hyper()
+    names = [s.name for s in SIGNALS] + _select_vocabulary(examples, hyper)
+    n, d = max(1, len(examples)), len(names)
+    raw = [[e.values.get(f, 0.0) for f in names] for e in examples]
+    cols = list(zip(*raw, strict=True)) if raw else [() for _ in names]
+    mean = [sum(col) / n for col in cols]
+    std = [
+        math.sqrt(sum((v - m) ** 2 for v in col) / n) or 1.0
+        for col, m in zip(cols, mean, strict=True)
+    ]
+    x = [[(v - m) / s for v, m, s in zip(row, mean, std, strict=True)] for row in raw]
+    labels = [CATEGORIES.index(e.label) for e in examples]
+    reg = [hyper.word_l2 if f.startswith("w:") else hyper.l2 for f in names]
+    # a signal may only push towards the categories it is designed to point to
+    favours = {s.name: s.favours for s in SIGNALS} if hyper.signs else {}
+    sign = [
+        [(1 if cat in favours[f] else -1) if favours.get(f) else 0 for f in names]
+        for cat in CATEGORIES
+    ]
+    w, b = _descend(x, labels, _sample_weights(examples, labels, hyper), reg, sign, hyper)
     # fold the standardisation into the weights, so prediction needs only non-zero features
     weights: dict[str, list[float]] = {}
     bias: dict[str, float] = {}
@@ -242,7 +259,7 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
         "bias": bias,
         "mean": [float(f"{m:.6g}") for m in mean],
         "training": {
-            "pages": n,
+            "pages": len(examples),
             "per_category": {c: labels.count(i) for i, c in enumerate(CATEGORIES)},
             "projects": sorted({e.project for e in examples}),
             "hyper": {
@@ -259,7 +276,7 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
 
 
 def dumps(model: dict[str, Any]) -> str:
-    """Serialise *model* the way ``weights.json`` is written (stable, compact, one line per list)."""
+    """Serialise *model* the way ``weights.json`` is written (stable key order, compact)."""
     return json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n"
 
 
@@ -284,7 +301,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     examples = load_tree(args.trees)
     if len({e.label for e in examples}) < 2:  # noqa: PLR2004
         parser.error(
-            "found pages of fewer than two categories; name folders tutorials/, how-to/, reference/, explanation/"
+            "found pages of fewer than two categories; name folders"
+            " tutorials/, how-to/, reference/, explanation/"
         )
     text = dumps(fit(examples))
     out: Path = args.out
