@@ -144,3 +144,28 @@ def test_the_extension_declares_itself_parallel_safe(value: str) -> None:
 
     assert Sphinx  # the real class exists; a stand-in app only records registrations
     assert setup(_App())[value] is True  # type: ignore[arg-type]
+
+
+def test_a_rebuild_regenerates_when_a_source_changes(tmp_path: Path) -> None:
+    """The rebuild shortcut must not hide a schema edit."""
+    src = _project(tmp_path, link="{schema:prop}`shop:name`")
+    assert _build(src).returncode == 0
+    schema = src / "shop.schema.yaml"
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace(
+            "The shop's name, a DNS label.", "The shop's new name."
+        ),
+        encoding="utf-8",
+    )
+    assert _build(src).returncode == 0
+    assert "The shop's new name." in (src / "generated" / "schema-shop.md").read_text("utf-8")
+
+
+def test_a_rebuild_restores_a_generated_page_edited_by_hand(tmp_path: Path) -> None:
+    src = _project(tmp_path, link="{schema:prop}`shop:name`")
+    assert _build(src).returncode == 0
+    page = src / "generated" / "schema-shop.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text("# Edited by hand\n", encoding="utf-8")
+    assert _build(src).returncode == 0
+    assert page.read_text(encoding="utf-8") == text

@@ -99,14 +99,17 @@ class Property:
     conditions: list[str] = field(default_factory=list)
 
 
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _line_keeping_loader(lines: dict[int, int]) -> type[yaml.SafeLoader]:
-    class _Loader(yaml.SafeLoader):
+    class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
         def construct_mapping(
             self,
             node: yaml.MappingNode,
             deep: bool = False,  # noqa: FBT001, FBT002, ARG002 (PyYAML's signature; always deep)
         ) -> dict[Any, Any]:
-            mapping = super().construct_mapping(node, deep=True)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=True)
             lines[id(mapping)] = node.start_mark.line + 1
             for key_node, value_node in node.value:
                 # A property is reported at its key's line, not at its first keyword's.

@@ -10,6 +10,8 @@ In ``conf.py``::
 
 Pages are written with :func:`deployer._fs.write_if_changed`, so a rebuild
 that changes nothing touches no file and ``sphinx-autobuild`` does not loop.
+A rebuild skips generation altogether when no source (schema, config file,
+CLI module) and no generated page changed since the last build.
 Relative paths are relative to the folder of ``conf.py``.  A schema that
 cannot be documented (a property without a description, a broken ``$ref``)
 is reported as an error naming the file, line and property (type
@@ -39,10 +41,14 @@ def _path(app: Sphinx, value: str | Path) -> Path:
 
 
 def _generate(app: Sphinx) -> None:
-    from tools.reference._errors import GenerationError  # noqa: PLC0415 (lazy: only when building)
+    from deployer._fs import write_if_changed  # noqa: PLC0415 (lazy: only when building)
+    from tools.reference._errors import GenerationError  # noqa: PLC0415
     from tools.reference.generate import (  # noqa: PLC0415
         Sources,
         default_schemas,
+        input_digest,
+        outputs_state,
+        outputs_unchanged,
         render_pages,
         write_pages,
     )
@@ -61,15 +67,27 @@ def _generate(app: Sphinx) -> None:
         label_root=Path(app.confdir).resolve().parent,
     )
     outdir = Path(app.srcdir) / config.hub_deployer_generated_dir
+    # Rebuilds skip the work when no source and no generated page changed since the last
+    # build; the state lives with the doctrees, so a clean build always generates.
+    state_file = Path(app.doctreedir) / "hub-deployer-reference.json"
+    digest = input_digest(sources)
+    try:
+        previous = state_file.read_text(encoding="utf-8")
+    except OSError:
+        previous = ""
+    if previous and outputs_unchanged(outdir, previous, digest):
+        return
     try:
         pages = render_pages(sources)
     except GenerationError as exc:
         # An error (not an exception): Sphinx shows it plainly, and -W fails the build.
         logger.error("%s", exc, type="reference", subtype="generation")  # noqa: TRY400 (no traceback wanted)
+        state_file.unlink(missing_ok=True)
         return
     written = write_pages(outdir, pages)
     if written:
         logger.info("reference: wrote %d generated page(s) in %s", len(written), outdir)
+    write_if_changed(state_file, outputs_state(outdir, list(pages), digest))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
