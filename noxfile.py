@@ -46,8 +46,19 @@ def sphinx_build(session: nox.Session, *extra: str) -> None:
     """Build the HTML site from clean with every warning an error."""
     shutil.rmtree(BUILD, ignore_errors=True)
     session.run(
-        "sphinx-build", "-b", "html", "-W", "-n", "--keep-going", "-j", "auto",
-        "-d", str(BUILD / "doctrees"), *extra, str(DOCS), str(HTML),
+        "sphinx-build",
+        "-b",
+        "html",
+        "-W",
+        "-n",
+        "--keep-going",
+        "-j",
+        "auto",
+        "-d",
+        str(BUILD / "doctrees"),
+        *extra,
+        str(DOCS),
+        str(HTML),
     )
     readable_by_anyone(BUILD)
 
@@ -94,11 +105,22 @@ def docs(session: nox.Session) -> None:
     if session.posargs and session.posargs[0] == "live":
         install(session, "live")
         session.run(
-            "sphinx-autobuild", "-n", "--keep-going",
-            "--watch", "deployer/schemas", "--watch", "deployer/cli",
-            "--watch", "config", "--watch", "tools",
-            "--re-ignore", r"_build|\.nox|/generated/",
-            *session.posargs[1:], str(DOCS), str(HTML),
+            "sphinx-autobuild",
+            "-n",
+            "--keep-going",
+            "--watch",
+            "deployer/schemas",
+            "--watch",
+            "deployer/cli",
+            "--watch",
+            "config",
+            "--watch",
+            "tools",
+            "--re-ignore",
+            r"_build|\.nox|/generated/",
+            *session.posargs[1:],
+            str(DOCS),
+            str(HTML),
         )
         return
     install(session, "docs")
@@ -117,7 +139,11 @@ def linkcheck(session: nox.Session) -> None:
     readable_by_anyone(plugins)
     args = ["--check-extern"] if external else []
     session.run(
-        "linkchecker", "-f", str(DOCS / "linkcheckerrc"), "--no-status", *args,
+        "linkchecker",
+        "-f",
+        str(DOCS / "linkcheckerrc"),
+        "--no-status",
+        *args,
         str(HTML / "index.html"),
         env={"XDG_DATA_HOME": str(plugins)},
     )
@@ -141,8 +167,14 @@ def browser(session: nox.Session) -> None:
             session.error("Install Debian's chromium and chromium-driver (apt-get install).")
         session.run("apt-get", "update", "-qq", external=True)
         session.run(
-            "apt-get", "install", "-y", "-qq", "--no-install-recommends",
-            "chromium", "chromium-driver", external=True,
+            "apt-get",
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+            external=True,
         )
     install(session, "docs", "browser")
     if not (HTML / "index.html").exists() or "--rebuild" in session.posargs:

@@ -1,1 +1,1 @@
-"""Documentation tools: reference generation from the schemas, CLI and config, and the Diátaxis audit."""
+"""Documentation tools: reference pages generated from the schemas, CLI and config; the Diátaxis audit."""
