@@ -1,1 +1,5 @@
-"""Documentation tools: reference pages generated from the schemas, CLI and config; the Diátaxis audit."""
+"""Documentation tools.
+
+Reference pages generated from the schemas, the CLI and the config inventory;
+the Diátaxis audit; and page generators for writers.
+"""
