@@ -1,8 +1,9 @@
 """How long the documentation site takes to build, and what the project's own extensions cost.
 
-Scenarios, each built with the project's extensions (reference generation,
-schema domain, Diátaxis audit) and without them (``HUB_DOCS_NO_EXTENSIONS=1``,
-the baseline measured in the same run):
+Scenarios, each built three ways: with all the project's extensions
+(reference generation and schema domain, Diátaxis audit), with the reference
+extension only (``HUB_DOCS_NO_EXTENSIONS=audit``), and without any
+(``HUB_DOCS_NO_EXTENSIONS=1``, the baseline measured in the same run):
 
 - cold: from an empty output folder;
 - no-change: again, with nothing changed;
@@ -11,9 +12,10 @@ the baseline measured in the same run):
 Two sites: a copy of ``docs/`` (``benchmarks/_work/site``), and the same
 with 1,000 synthetic pages added (``benchmarks/_work/synthetic``).  Builds
 run ``python -m sphinx -b html -q`` in a subprocess, one at a time.  Printed:
-the median of the runs of each scenario, and the ratio with/without the
-extensions.  Targets: a one-page rebuild under 3 s; the extensions add at
-most 10 % to a cold build.
+the median wall time of the runs of each scenario (and the median CPU time,
+which shared machines disturb less), and the ratios to the baseline.
+Targets: a one-page rebuild under 3 s; the extensions add at most 10 % to a
+cold build.
 
     python benchmarks/bench_docs.py [--runs N] [--cold-runs N] [--big-runs N] [--skip-big]
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,74 +110,90 @@ def add_synthetic_pages(site: Path, count: int) -> None:
     )
 
 
-def build(site: Path, out: Path, *, extensions: bool) -> float:
-    """Build *site* into *out*; return the wall time in seconds."""
+#: Variants: the value of HUB_DOCS_NO_EXTENSIONS for each.
+VARIANTS = {"all own extensions": "", "reference only": "audit", "none (baseline)": "1"}
+
+Times = dict[str, tuple[float, float]]
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def build(site: Path, out: Path, *, off: str) -> tuple[float, float]:
+    """Build *site* into *out*; return the wall and CPU time in seconds."""
     env = dict(os.environ)
-    if not extensions:
-        env["HUB_DOCS_NO_EXTENSIONS"] = "1"
+    env["HUB_DOCS_NO_EXTENSIONS"] = off
     command = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-b",
-        "html",
-        "-q",
-        "-d",
-        str(out / "doctrees"),
-        "-D",
-        f"hub_deployer_config_dir={ROOT / 'config'}",
-        str(site),
-        str(out / "html"),
-    ]
+        sys.executable, "-m", "sphinx", "-b", "html", "-q",
+        "-d", str(out / "doctrees"),
+        "-D", f"hub_deployer_config_dir={ROOT / 'config'}",
+        str(site), str(out / "html"),
+    ]  # fmt: skip
+    cpu = _children_cpu()
     start = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     if result.returncode != 0:
         sys.exit(f"build failed:\n{result.stderr[-3000:]}")
-    return elapsed
+    return elapsed, cpu
 
 
-def scenario_times(site: Path, *, extensions: bool, cold_runs: int, runs: int) -> dict[str, float]:
-    """Medians of the cold, no-change and one-page-edit builds of *site*."""
-    out = WORK / ("out-ext" if extensions else "out-noext") / site.name
+def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def scenario_times(site: Path, *, off: str, cold_runs: int, runs: int) -> Times:
+    """Medians (wall, CPU) of the cold, no-change and one-page-edit builds of *site*."""
+    out = WORK / f"out-{off or 'all'}" / site.name
     cold = []
     for _ in range(cold_runs):
         shutil.rmtree(out, ignore_errors=True)
-        cold.append(build(site, out, extensions=extensions))
-    unchanged = [build(site, out, extensions=extensions) for _ in range(runs)]
+        cold.append(build(site, out, off=off))
+    unchanged = [build(site, out, off=off) for _ in range(runs)]
     page = site / EDITED
     original = page.read_text(encoding="utf-8")
     edited = []
     try:
         for n in range(runs):
             page.write_text(original + f"\nEdited for the benchmark ({n}).\n", encoding="utf-8")
-            edited.append(build(site, out, extensions=extensions))
+            edited.append(build(site, out, off=off))
     finally:
         page.write_text(original, encoding="utf-8")
     return {
-        "cold": statistics.median(cold),
-        "no-change": statistics.median(unchanged),
-        "one-page edit": statistics.median(edited),
+        "cold": _median(cold),
+        "no-change": _median(unchanged),
+        "one-page edit": _median(edited),
     }
 
 
-def report(title: str, with_ext: dict[str, float], without: dict[str, float], runs: str) -> bool:
-    """Print one table; return whether the targets are met."""
+def report(title: str, results: dict[str, Times], runs: str) -> None:
+    """Print one table: wall (CPU) medians per variant, ratios to the baseline, targets."""
+    base = results["none (baseline)"]
     print(f"\n{title} ({runs})")
-    print(f"{'scenario':<15} {'own extensions':>15} {'without':>10} {'ratio':>7}")
-    for name, seconds in with_ext.items():
-        base = without[name]
-        print(f"{name:<15} {seconds:>14.2f}s {base:>9.2f}s {seconds / base:>7.2f}")
-    overhead = with_ext["cold"] / without["cold"] - 1
-    edit = with_ext["one-page edit"]
-    edit_ok = edit < TARGET_EDIT_SECONDS
-    overhead_ok = overhead <= TARGET_OVERHEAD
-    print(
-        f"one-page rebuild {edit:.2f}s (target < {TARGET_EDIT_SECONDS:.0f}s:"
-        f" {'met' if edit_ok else 'MISSED'}); extensions add {overhead:+.1%} to a cold build"
-        f" (target <= {TARGET_OVERHEAD:.0%}: {'met' if overhead_ok else 'MISSED'})"
-    )
-    return edit_ok and overhead_ok
+    print("seconds: wall median (CPU median) and the ratio of wall times to the baseline")
+    print(f"{'scenario':<15}" + "".join(f"{name:>30}" for name in results))
+    for scenario in base:
+        cells = []
+        for times in results.values():
+            wall, cpu = times[scenario]
+            cells.append(f"{wall:7.2f} ({cpu:6.2f}) x{wall / base[scenario][0]:4.2f}")
+        print(f"{scenario:<15}" + "".join(f"{c:>30}" for c in cells))
+    for name, times in results.items():
+        if name == "none (baseline)":
+            continue
+        edit = times["one-page edit"][0]
+        wall_overhead = times["cold"][0] / base["cold"][0] - 1
+        cpu_overhead = times["cold"][1] / base["cold"][1] - 1
+        print(
+            f"{name}: one-page rebuild {edit:.2f}s (target < {TARGET_EDIT_SECONDS:.0f}s:"
+            f" {'met' if edit < TARGET_EDIT_SECONDS else 'missed'}); cold build"
+            f" {wall_overhead:+.1%} wall, {cpu_overhead:+.1%} CPU"
+            f" (target <= {TARGET_OVERHEAD:.0%}:"
+            f" {'met' if wall_overhead <= TARGET_OVERHEAD else 'missed'})"
+        )
 
 
 def main() -> int:
@@ -192,9 +211,11 @@ def main() -> int:
     copy_site(site)
     pages = sum(1 for _ in site.rglob("*.md"))
     runs = f"{pages} pages; medians of {args.cold_runs} cold, {args.runs} incremental runs"
-    with_ext = scenario_times(site, extensions=True, cold_runs=args.cold_runs, runs=args.runs)
-    without = scenario_times(site, extensions=False, cold_runs=args.cold_runs, runs=args.runs)
-    report("docs/ site", with_ext, without, runs)
+    results = {
+        name: scenario_times(site, off=off, cold_runs=args.cold_runs, runs=args.runs)
+        for name, off in VARIANTS.items()
+    }
+    report("docs/ site", results, runs)
 
     if not args.skip_big:
         big = WORK / "synthetic"
@@ -202,14 +223,11 @@ def main() -> int:
         add_synthetic_pages(big, args.pages)
         total = sum(1 for _ in big.rglob("*.md"))
         n = args.big_runs
-        with_ext = scenario_times(big, extensions=True, cold_runs=n, runs=n)
-        without = scenario_times(big, extensions=False, cold_runs=n, runs=n)
-        report(
-            f"docs/ + {args.pages} synthetic pages",
-            with_ext,
-            without,
-            f"{total} pages, {n} run(s) each",
-        )
+        results = {
+            name: scenario_times(big, off=off, cold_runs=n, runs=n)
+            for name, off in VARIANTS.items()
+        }
+        report(f"docs/ + {args.pages} synthetic pages", results, f"{total} pages, {n} run(s) each")
     return 0
 
 
