@@ -175,3 +175,18 @@ def test_the_planner_reads_no_files():
     assert not (ROOT / "config").exists()
     plan = plan_upgrade(config, [ChangedFile("config/charts/jupyterhub.yaml")])
     assert len(plan.prod) == 2
+
+
+def test_markdown_of_a_huge_plan_fits_in_a_github_comment():
+    """Rows and reasons are capped so the comment stays under GitHub's 65,536 characters."""
+    config = make_config(*(make_cluster(f"cluster-{i:03d}", staging=2, prod=8) for i in range(300)))
+    changes = [
+        ChangedFile(f"config/clusters/cluster-{i:03d}/prod{h}.values.yaml")
+        for i in range(300)
+        for h in range(8)
+    ]
+    changes += [ChangedFile(f"docs/page-{i}.md") for i in range(500)]
+    markdown = plan_to_markdown(plan_upgrade(config, changes))
+    assert len(markdown) < 65_536
+    assert "more jobs (see the JSON plan)" in markdown
+    assert "and 400 more files" in markdown

@@ -18,6 +18,9 @@ MARKER = "<!-- hub-deployer:plan -->"
 #: Longer tables are cut (GitHub comments hold at most 65,536 characters).
 MAX_TABLE_ROWS = 100
 
+#: Reasons shown per row of a Markdown table (grouped jobs can have hundreds).
+MAX_ROW_REASONS = 3
+
 _TITLES = {
     JobStage.SUPPORT: "Support releases",
     JobStage.STAGING: "Staging hubs (canaries, deployed first)",
@@ -66,7 +69,9 @@ def plan_to_markdown(plan: Plan) -> str:
             lines += [f"Grouped: {plan.grouped[str(stage)]}.", ""]
         lines += ["| Cluster | Provider | Release | Reason |", "|---|---|---|---|"]
         for job in jobs[:MAX_TABLE_ROWS]:
-            reason = "; ".join(job.reason)
+            reason = "; ".join(job.reason[:MAX_ROW_REASONS])
+            if len(job.reason) > MAX_ROW_REASONS:
+                reason += f"; and {len(job.reason) - MAX_ROW_REASONS} more"
             provider = job.units[0].provider
             row = [_clusters(job), provider, _hubs(job), reason]
             lines.append("| " + " | ".join(_cell(cell) for cell in row) + " |")
