@@ -69,6 +69,8 @@ class Model:
     weights: Mapping[str, Mapping[str, float]]
     bias: Mapping[str, float]
     vocabulary: frozenset[str]
+    #: Per feature, its weights in the order of :data:`CATEGORIES` (features with a weight only).
+    table: Mapping[str, tuple[float, ...]]
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Model:
@@ -80,7 +82,12 @@ class Model:
         }
         bias = {c: float(data["bias"][c]) for c in CATEGORIES}
         vocabulary = frozenset(f[2:] for f in features if f.startswith("w:"))
-        return cls(features, weights, bias, vocabulary)
+        table = {
+            f: row
+            for f in features
+            if any(row := tuple(weights[c].get(f, 0.0) for c in CATEGORIES))
+        }
+        return cls(features, weights, bias, vocabulary, table)
 
 
 @functools.cache
@@ -119,41 +126,42 @@ def _reason(name: str, counts: Mapping[str, float]) -> str | None:
 
 def _classify(blocks: Sequence[Block], title: str, model: Model) -> Classification:
     feats = extract(blocks, title, vocabulary=model.vocabulary)
-    values = feats.values
-    logits: dict[str, float] = {}
-    for c in CATEGORIES:
-        wc = model.weights[c]
-        logits[c] = model.bias[c] + sum(wc[f] * v for f, v in values.items() if v and f in wc)
+    table = model.table
+    z = [model.bias[c] for c in CATEGORIES]
+    pushes: list[tuple[str, float, tuple[float, ...]]] = []
+    for f, v in feats.values.items():
+        row = table.get(f)
+        if row is not None and v:
+            z = [a + w * v for a, w in zip(z, row, strict=True)]
+            pushes.append((f, v, row))
     # short texts carry little evidence: temper the logits towards uniform
     temper = min(1.0, math.sqrt((feats.words + 10) / _FULL_WORDS))
-    probs = _softmax({c: v * temper for c, v in logits.items()})
+    probs = _softmax({c: v * temper for c, v in zip(CATEGORIES, z, strict=True)})
     ranked = sorted(CATEGORIES, key=lambda c: -probs[c])
     best, second = ranked[0], ranked[1]
     confidence = probs[best] - probs[second]
     cognition = probs["reference"] + probs["explanation"] - probs["tutorial"] - probs["how-to"]
     application = probs["how-to"] + probs["reference"] - probs["tutorial"] - probs["explanation"]
-    reasons = _reasons(values, feats.counts, best, model)
     return Classification(
         predicted=best,
         confidence=round(confidence, 4),
         scores={c: round(probs[c], 4) for c in CATEGORIES},
         axes=(round(cognition, 4), round(application, 4)),
-        reasons=reasons,
+        reasons=_reasons(pushes, feats.counts, CATEGORIES.index(best)),
     )
 
 
 def _reasons(
-    values: Mapping[str, float], counts: Mapping[str, float], best: str, model: Model
+    pushes: Sequence[tuple[str, float, tuple[float, ...]]],
+    counts: Mapping[str, float],
+    best: int,
 ) -> tuple[str, ...]:
-    """Name the features that pushed most towards *best* rather than the other categories."""
-    others = [c for c in CATEGORIES if c != best]
-    wb = model.weights[best]
+    """Name the features that pushed most towards category *best* rather than the others."""
     contrib: list[tuple[float, str]] = []
     words: list[tuple[float, str]] = []
-    for f, v in values.items():
-        if not v or f not in wb:
-            continue
-        push = v * (wb[f] - sum(model.weights[c].get(f, 0.0) for c in others) / len(others))
+    k = len(CATEGORIES) - 1
+    for f, v, row in pushes:
+        push = v * (row[best] - (sum(row) - row[best]) / k)
         if push <= 0:
             continue
         if f.startswith("w:"):
@@ -168,7 +176,7 @@ def _reasons(
             out.append(text)
     if words:
         listed = ", ".join(f"“{w}”" for _, w in words[:4])
-        out.append(f"words typical of {_NAMES[best]}: {listed}")
+        out.append(f"words typical of {_NAMES[CATEGORIES[best]]}: {listed}")
     fallbacks = (
         f"little else on the page points elsewhere ({counts.get('words', 0):.0f} words)",
         "few signals: the text is short",

@@ -18,6 +18,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -461,161 +462,142 @@ _API_DIRECTIVE = re.compile(
 )
 _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "grid-item", "card"})
 
-_WORD = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
-_START = re.compile(r"(?:^|[.!?][\"')\]]*\s+)[*_\"'(`]*([A-Za-z][A-Za-z'-]*)", re.MULTILINE)
-_SENT_END = re.compile(r"[.!?](?:[\"')\]]*)(?:\s|$)")
-_NUMBER = re.compile(r"\d+(?:\.\d+)*")
-_CALL = re.compile(r"\w\(")
+#: Everything but lower-case letters, apostrophes and hyphens becomes a space (words = split()).
+_TO_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalpha() and c.islower()) and c not in "'-"}
+)
+#: Sentence ends become newlines (sentences = splitlines()).
+_TO_SENTENCES = str.maketrans({"?": ".\n", "!": ".\n"})
+_LEAD = " \t*_\"'(`[>-"
 _PROMPT_LINE = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
 
 
-def _padded(phrases: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(f" {p} " for p in phrases)
-
-
-# Phrase families, counted as whole words in the space-joined word list (fast ``str.count``).
-_PHRASES_TUTORIAL = _padded(
-    (
-        "this tutorial",
-        "you will learn",
-        "you'll learn",
-        "you are going to",
-        "congratulations",
-        "at the end of this",
-        "by the end",
-        "let's",
-        "let us",
-        "our first",
-        "we now",
-        "we just",
-        "you have now",
-        "you have just",
-        "you've now",
-        "you've just",
-        "you now have",
-        "what you've learned",
-        "what you have learned",
-    )
+_PHRASES_TUTORIAL = (
+    "this tutorial",
+    "you will learn",
+    "you'll learn",
+    "are going to",
+    "congratulations",
+    "by the end",
+    "let's",
+    "let us",
+    "our first",
+    "we now",
+    "we just",
+    "you have now",
+    "you have just",
+    "you've now",
+    "you've just",
+    "you now have",
+    "what you've learned",
+    "you have learned",
 )
-_PHRASES_OUTPUT = _padded(
-    (
-        "should see",
-        "the output",
-        "output is",
-        "output looks",
-        "output will",
-        "looks like",
-        "you will see",
-        "you'll see",
-        "prints",
-        "displays",
-        "shows something like",
-        "similar to the following",
-    )
+_PHRASES_OUTPUT = (
+    "should see",
+    "the output",
+    "output is",
+    "output looks",
+    "output will",
+    "looks like",
+    "you will see",
+    "you'll see",
+    "prints",
+    "displays",
+    "shows something like",
+    "similar to",
 )
-_CONTINUITY = _padded(
-    (
-        "as before",
-        "so far",
-        "previous section",
-        "previous step",
-        "previous chapter",
-        "previous tutorial",
-        "next section",
-        "next step",
-        "next chapter",
-        "next tutorial",
-        "you just",
-        "we just",
-        "earlier",
-        "from now on",
-        "the last step",
-        "you created",
-        "we created",
-        "you've created",
-        "you have created",
-        "again",
-        "already",
-        "as follows",
-        "after running",
-        "after that",
-        "once you",
-        "once this",
-    )
+_CONTINUITY = (
+    "as before",
+    "so far",
+    "previous section",
+    "previous step",
+    "previous chapter",
+    "previous tutorial",
+    "next section",
+    "next step",
+    "next chapter",
+    "next tutorial",
+    "you just",
+    "we just",
+    "earlier",
+    "from now on",
+    "the last step",
+    "you created",
+    "we created",
+    "you've created",
+    "you have created",
+    "again",
+    "already",
+    "as follows",
+    "after running",
+    "after that",
+    "once you",
+    "once this",
 )
-_GOAL = _padded(
-    (
-        "if you want",
-        "if you need",
-        "if you would like",
-        "if you'd like",
-        "if you wish",
-        "if you prefer",
-        "if you are using",
-        "if you have",
-        "in order to",
-        "this guide",
-        "this page shows",
-        "this document shows",
-        "this section shows",
-        "describes how",
-        "explains how",
-        "make sure",
-        "you can",
-        "you may want",
-        "you need to",
-        "you must",
-        "to do this",
-        "to do so",
-        "follow these",
-        "the following steps",
-        "troubleshoot",
-    )
+_GOAL = (
+    "if you want",
+    "if you need",
+    "you would like",
+    "if you'd like",
+    "if you wish",
+    "if you prefer",
+    "you are using",
+    "if you have",
+    "in order to",
+    "this guide",
+    "this page shows",
+    "this document shows",
+    "this section shows",
+    "describes how",
+    "explains how",
+    "make sure",
+    "you can",
+    "you may want",
+    "you need to",
+    "you must",
+    "to do this",
+    "to do so",
+    "follow these",
+    "the following steps",
+    "troubleshoot",
 )
-_EXPLAIN = _padded(
-    (
-        "this means",
-        "in other words",
-        "for instance",
-        "the idea",
-        "the reason",
-        "this is because",
-        "is designed",
-        "works by",
-        "under the hood",
-        "behind the scenes",
-        "the difference",
-        "compared to",
-        "on the other hand",
-        "is responsible for",
-        "it is important",
-        "in practice",
-        "in general",
-        "the goal of",
-        "the purpose",
-        "trade-off",
-        "tradeoff",
-        "trade-offs",
-        "the advantage",
-        "the downside",
-        "the benefit",
-        "consider",
-        "depends on",
-        "the concept",
-    )
+_EXPLAIN = (
+    "this means",
+    "in other words",
+    "for instance",
+    "the idea",
+    "the reason",
+    "this is because",
+    "is designed",
+    "works by",
+    "under the hood",
+    "behind the scenes",
+    "the difference",
+    "compared to",
+    "the other hand",
+    "is responsible for",
+    "it is important",
+    "in practice",
+    "in general",
+    "the goal of",
+    "the purpose",
+    "trade-off",
+    "tradeoff",
+    "trade-offs",
+    "the advantage",
+    "the downside",
+    "the benefit",
+    "consider",
+    "depends on",
+    "the concept",
 )
-_REF_PHRASES = _padded((
+_REF_PHRASES = ((
     "defaults to", "default to", "possible values", "accepted values", "valid values",
     "the following", "new in version", "changed in version", "is set to", "see also",
     "returns a", "returns an", "returns the", "return a", "return the", "raises", "if not set",
     "if unset", "one of", "must be a", "must be an", "must be one", "is a list", "is a string",
     "is an integer", "is a boolean", "is a dictionary", "is a dict", "is a mapping",
 ))  # fmt: skip
-
-
-def _count(norm: str, phrases: tuple[str, ...]) -> int:
-    """Count the (padded) *phrases* in *norm*, the space-padded, space-joined words of a text."""
-    return sum(map(norm.count, phrases))
 
 
 _INTRO = {
@@ -627,7 +609,7 @@ _INTRO = {
     "intro_tutorial": (
         "this tutorial", "you will learn", "you'll learn", "walks you through", "walk you through",
         "we will", "we'll", "let's", "let us", "you will build", "you will create",
-        "you will set up", "you will deploy", "by the end", "step by step", "hands-on",
+        "will set up", "you will deploy", "by the end", "step by step", "hands-on",
         "first time",
     ),
     "intro_explanation": (
@@ -643,7 +625,38 @@ _INTRO = {
         "table", "options", "settings", "commands", "api",
     ),
 }  # fmt: skip
-_INTRO_PADDED = {k: _padded(v) for k, v in _INTRO.items()}
+_Family = tuple[tuple[str, ...], ...]
+
+
+def _split(families: dict[str, tuple[str, ...]]) -> dict[str, _Family]:
+    out: dict[str, _Family] = {}
+    for family, phrases in families.items():
+        split = tuple(tuple(p.split()) for p in phrases)
+        if any(len(p) > 3 for p in split):  # noqa: PLR2004 - counted up to trigrams
+            msg = f"phrases of {family} must have at most three words"
+            raise ValueError(msg)
+        out[family] = split
+    return out
+
+
+def _phrase_counts(words: list[str], families: dict[str, _Family]) -> dict[str, int]:
+    """Count, per family, its phrases (of one to three words) found as runs of *words*."""
+    grams: Counter[tuple[str, ...]] = Counter((w,) for w in words)
+    grams.update(pairwise(words))
+    grams.update(zip(words, words[1:], words[2:], strict=False))
+    return {family: sum(map(grams.__getitem__, phrases)) for family, phrases in families.items()}
+
+
+_PHRASES = {
+    "tutorial_phrases": _PHRASES_TUTORIAL,
+    "see_output": _PHRASES_OUTPUT,
+    "continuity": _CONTINUITY,
+    "goal_phrases": _GOAL,
+    "explain_phrases": _EXPLAIN,
+    "ref_phrases": _REF_PHRASES,
+}
+_PHRASE_GRAMS = _split(_PHRASES)
+_INTRO_GRAMS = _split(_INTRO)
 _HOWTO_H = re.compile(r"^(?:how (?:to|do|can)|to \w+)")
 _CODE_OPTION = re.compile(
     r"^\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S"
@@ -755,15 +768,19 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
             prev_text = b.text
     text = "\n".join(prose)
     intro = " ".join([*headings[:1], *prose[:3]]).lower()
-    intro = f" {' '.join(_WORD.findall(intro))} "
-    intros = {k: _count(intro, phrases) for k, phrases in _INTRO_PADDED.items()}
+    intro_words = [w.strip("'-") for w in intro.translate(_TO_WORDS).split()]
+    intros = _phrase_counts(intro_words, _INTRO_GRAMS)
     low = text.lower()
-    words = _WORD.findall(low)
+    words = [w.strip("'-") for w in low.translate(_TO_WORDS).split()]
     n_words = len(words)
     counts = Counter(words)
-    starts = [m.lower() for m in _START.findall(text)]
+    sentences = [
+        x.lstrip(_LEAD) for x in text.translate(_TO_SENTENCES).replace(". ", ".\n").splitlines()
+    ]
+    sentences = [x for x in sentences if x]
+    starts = [x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences]
     n_sent = max(1, len(starts))
-    n_end = max(1, len(_SENT_END.findall(text)))
+    short = sum(1 for x in sentences if x.count(" ") < 7)  # noqa: PLR2004 - under 8 words
     imperative = 0
     third = 0
     to_verb = 0
@@ -781,25 +798,22 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
 
     you, we = total(_YOU), total(_WE)
     lets = low.count("let's") + low.count("let us")
-    norm = f" {' '.join(words)} "
-    tut = _count(norm, _PHRASES_TUTORIAL)
+    phrases = _phrase_counts(words, _PHRASE_GRAMS)
+    tut = phrases["tutorial_phrases"]
     seq = total(_SEQUENCE)
-    out = _count(norm, _PHRASES_OUTPUT)
-    cont = _count(norm, _CONTINUITY)
-    goal = _count(norm, _GOAL)
-    expl = _count(norm, _EXPLAIN)
-    refp = _count(norm, _REF_PHRASES)
+    out = phrases["see_output"]
+    cont = phrases["continuity"]
+    goal = phrases["goal_phrases"]
+    expl = phrases["explain_phrases"]
+    refp = phrases["ref_phrases"]
     modal, causal, hedges = total(_MODAL), total(_CAUSAL), total(_HEDGES)
     concept, refw = total(_CONCEPT), total(_REF_WORDS)
     inline = text.count("`") // 2
-    signatures = len(_CALL.findall(text)) + text.count("--") + sum(1 for a in api_args if "(" in a)
-    numbers = len(_NUMBER.findall(text))
-    sent_len = n_words / max(n_sent, n_end)
-    short = 0
-    for chunk in re.split(r"(?<=[.!?])\s+|\n", text):
-        if 0 < chunk.count(" ") + 1 < 8:  # noqa: PLR2004 - a fragment
-            short += 1
-    n_chunks = max(1, text.count("\n") + 1 + len(_SENT_END.findall(text)))
+    calls = text.count("(") - text.count(" (") - text.count("\n(") - text.count("((")
+    signatures = calls + text.count("--") + sum(1 for a in api_args if "(" in a)
+    numbers = sum(map(text.count, "0123456789"))
+    sent_len = n_words / n_sent
+    n_chunks = n_sent
     n_blocks = max(1, len(blocks))
 
     h_howto = h_imp = h_ger = h_q = h_about = h_lesson = h_api = h_noun = 0
