@@ -213,3 +213,22 @@ def test_bad_input_is_a_usage_error(argv, message, capsys):
     assert code == 2
     assert message in err
     assert "Traceback" not in err
+
+
+def test_git_range_with_an_unknown_revision_shows_gits_error(tmp_path, capsys):
+    repo = tmp_path / "repo"
+    shutil.copytree(CONFIG, repo / "config")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    code = main(["plan-upgrade", "--git-range", "nope..HEAD", "--config-dir", str(repo / "config")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "git failed with exit code" in err
+    assert "nope" in err
+    assert "Traceback" not in err
+
+
+def test_git_missing_is_named(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    code = main(["plan-upgrade", "--git-range", "a..b", "--config-dir", str(CONFIG)])
+    assert code == 127
+    assert "git is required but was not found on PATH" in capsys.readouterr().err
