@@ -40,7 +40,7 @@ __all__ = ["filter_jobs_command"]
 def filter_jobs_command(
     plan_file: Path, results_paths: tuple[Path, ...], output_format: str
 ) -> None:
-    r"""Keep the prod jobs of clusters whose support release and canaries all passed.
+    """Keep the prod jobs of clusters whose support release and canaries all passed.
 
     Results are records, one per deployed release, as a JSON list or one JSON
     object a line (what `deployer deploy --results-file` appends):
@@ -54,7 +54,7 @@ def filter_jobs_command(
     matched by exact name: a failure on `uk` never drops the prod hubs of
     `uk-2`.  The output lists the prod jobs to run ("prod", same shape as in
     the plan) and what was dropped and why ("dropped").
-    """
+    """  # noqa: D301 (click's \b marker keeps the examples unwrapped)
     try:
         plan = json.loads(plan_file.read_text(encoding="utf-8"))
     except OSError as exc:

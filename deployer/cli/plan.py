@@ -20,14 +20,14 @@ from deployer.plan import (
     plan_to_text,
     plan_upgrade,
 )
-from deployer.plan.labels import LABELS, parse_labels
+from deployer.plan.labels import LABELS, SKIP_DEPLOY, parse_labels
 from deployer.runner import Runner
 
 __all__ = ["plan_upgrade_command"]
 
 _FORMATTERS = {"json": plan_to_json, "markdown": plan_to_markdown, "text": plan_to_text}
 
-_LABEL_HELP = "; ".join(f"{name}: {what}" for name, what in LABELS.items())
+_LABEL_HELP = "; ".join(f"{name} ({what.rstrip('.').lower()})" for name, what in LABELS.items())
 
 
 @click.command("plan-upgrade")
@@ -47,7 +47,8 @@ _LABEL_HELP = "; ".join(f"{name}: {what}" for name, what in LABELS.items())
     "--labels",
     default="",
     metavar="JSON",
-    help=f"Pull-request labels as a JSON list of names. {_LABEL_HELP}.",
+    help=f"Pull-request labels as a JSON list of names, e.g. '[\"{SKIP_DEPLOY}\"]'. "
+    f"Understood: {_LABEL_HELP}.",
 )
 @click.option(
     "--format",

@@ -31,10 +31,10 @@ DEPLOY_HUBS = "deployer:deploy-hubs"
 
 #: Every label and what it does.
 LABELS: dict[str, str] = {
-    SKIP_DEPLOY: "Deploy nothing (support, staging and prod lists are empty).",
+    SKIP_DEPLOY: "Deploy nothing: the support, staging and prod lists are empty.",
     SKIP_HUB_DEPLOYS: "Deploy no hubs; support releases are still deployed.",
     DEPLOY_SUPPORT: "Deploy the support release of every cluster.",
-    DEPLOY_HUBS: "Deploy every hub of every cluster (staging first).",
+    DEPLOY_HUBS: "Deploy every hub of every cluster, staging hubs first.",
 }
 
 
