@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import click
 
 from deployer.cli import config_dir_option
-from deployer.validate import format_json, format_text, validate_config
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,6 +43,9 @@ def validate(  # noqa: PLR0917 - click passes the options positionally
     CLUSTER (and a HUB of it) to check only that part.  Exits 0 when there
     is no error (warnings allowed), 1 when there are errors.
     """
+    # Imported here: jsonschema is not needed by the other commands (plan-upgrade runs often).
+    from deployer.validate import format_json, format_text, validate_config  # noqa: PLC0415
+
     report = validate_config(config_dir, cluster, hub)
     if output_format == "json":
         click.echo(format_json(report), nl=False)
