@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from pathlib import Path
 
-    from deployer.config.model import Cluster, Config, Hub
+    from deployer.config.model import Cluster, Config
     from deployer.plan.changes import ChangedFile
 
 __all__ = ["DEFAULT_MAX_JOBS", "plan_upgrade"]
@@ -209,32 +209,26 @@ def _apply_labels(labels: tuple[str, ...], draft: _Draft) -> None:
 
 def _finish(draft: _Draft, labels: tuple[str, ...], max_jobs: int) -> Plan:
     entries: dict[JobStage, list[tuple[Unit, Sequence[str]]]] = {stage: [] for stage in JobStage}
-    targets = draft.targets
+    by_cluster: dict[str, dict[str | None, list[str]]] = defaultdict(dict)
+    for (cluster_name, hub_name), reasons in draft.targets.items():
+        by_cluster[cluster_name][hub_name] = reasons
     for cluster in draft.config.clusters:
+        chosen = by_cluster.get(cluster.name)
+        if not chosen:
+            continue
         provider = str(cluster.provider)
-        support_reasons = targets.get((cluster.name, None))
-        if support_reasons is not None:
-            entries[JobStage.SUPPORT].append((Unit(cluster.name, provider), support_reasons))
-        chosen: list[tuple[Hub, list[str]]] = [
-            (hub, targets[(cluster.name, hub.name)])
-            for hub in cluster.hubs
-            if (cluster.name, hub.name) in targets
-        ]
-        has_prod = any(hub.stage is Stage.PROD for hub, _ in chosen)
+        if None in chosen:
+            entries[JobStage.SUPPORT].append((Unit(cluster.name, provider), chosen[None]))
+        prod = [hub for hub in cluster.hubs if hub.stage is Stage.PROD and hub.name in chosen]
+        canary = [f"canary for the prod hubs of {cluster.name}"] if prod else []
         for hub in cluster.hubs:
-            if hub.stage is not Stage.STAGING:
-                continue
-            reasons = list(targets.get((cluster.name, hub.name), []))
-            if has_prod:
-                reasons.append(f"canary for the prod hubs of {cluster.name}")
-            if reasons:
+            if hub.stage is Stage.STAGING and (prod or hub.name in chosen):
+                reasons = [*chosen.get(hub.name, ()), *canary]
                 entries[JobStage.STAGING].append(
                     (Unit(cluster.name, provider, (hub.name,)), reasons)
                 )
         entries[JobStage.PROD].extend(
-            (Unit(cluster.name, provider, (hub.name,)), reasons)
-            for hub, reasons in chosen
-            if hub.stage is Stage.PROD
+            (Unit(cluster.name, provider, (hub.name,)), chosen[hub.name]) for hub in prod
         )
     jobs: dict[JobStage, tuple[Job, ...]] = {}
     grouped: dict[str, str] = {}
