@@ -410,8 +410,29 @@ _VERBS = _wordset(
     request restart restore retrieve return review run save scroll search select send set setup
     share sign specify start stop submit switch take tell test try turn type uncomment uninstall
     unpack update upgrade upload use verify visit wait write
+    access anonymise anonymize attach authorise authorize automate avoid bind block boot bootstrap
+    bump cancel collect compile convert customise customize debug decrease decrypt delegate destroy
+    detach diagnose document embed encrypt expose extend filter fix forward handle host increase
+    integrate limit manage map migrate monitor optimise optimize override pass pin prepare prevent
+    print protect provision publish purge query recover redirect reduce refresh register release
+    rerun reset resize resolve restrict revoke rotate scale schedule secure shut snapshot spawn
+    split store suspend sync tag track transfer trigger troubleshoot tune unlock unmount validate
+    watch depend
     """
 )
+_VERB_PREFIXES = ("pre-", "re-", "un-", "auto-")
+
+
+def _is_verb(word: str) -> bool:
+    """Tell whether *word* (lower case) is an instruction verb, maybe prefixed (``pre-pull``)."""
+    if word in _VERBS:
+        return True
+    for prefix in _VERB_PREFIXES:
+        if word.startswith(prefix):
+            return word[len(prefix) :] in _VERBS
+    return False
+
+
 _ABOUT = _wordset(
     "about overview background understanding concepts concept introduction architecture design"
     " history motivation rationale theory principles philosophy terminology glossary"
@@ -785,7 +806,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     third = 0
     to_verb = 0
     for s in starts:
-        if s in _VERBS:
+        if _is_verb(s):
             imperative += 1
         elif s in _THIRD:
             third += 1
@@ -822,7 +843,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         first = hl.split(" ", 1)[0].strip("`*_\"'") if hl else ""
         if _HOWTO_H.match(hl):
             h_howto += 1
-        elif first in _VERBS and " " in hl:
+        elif _is_verb(first) and " " in hl:
             h_imp += 1
         elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
             h_ger += 1
@@ -849,7 +870,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         or tl.startswith("-")
     )
     t_howto = int(bool(_HOWTO_H.match(tl)))
-    t_imp = int(not t_howto and t_first in _VERBS and t_words >= 2)  # noqa: PLR2004
+    t_imp = int(not t_howto and _is_verb(t_first) and t_words >= 2)  # noqa: PLR2004
     t_ger = int(t_first.endswith("ing") and len(t_first) > 4 and t_words >= 2)  # noqa: PLR2004
     t_q = int(tl.endswith("?") or bool(_ABOUT_TITLE.match(tl)))
     t_lesson = int(bool(_LESSON_TITLE.search(tl)))
