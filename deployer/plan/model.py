@@ -51,6 +51,11 @@ class Job:
     reason: tuple[str, ...]
 
     @property
+    def provider(self) -> str:
+        """Return the provider, or the sorted providers joined by commas for a mixed batch."""
+        return ",".join(sorted({unit.provider for unit in self.units}))
+
+    @property
     def name(self) -> str:
         """A short, readable name for the job (shown by GitHub Actions)."""
         if len(self.units) == 1:
@@ -61,8 +66,7 @@ class Job:
                 return f"{unit.cluster}: {unit.hubs[0]}"
             return f"{unit.cluster}: {len(unit.hubs)} hubs"
         first, last = self.units[0].cluster, self.units[-1].cluster
-        providers = ",".join(sorted({unit.provider for unit in self.units}))
-        return f"{providers} batch: {len(self.units)} clusters ({first} .. {last})"
+        return f"{self.provider} batch: {len(self.units)} clusters ({first} .. {last})"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form used in the matrix (see the plan-upgrade command's help)."""
@@ -77,7 +81,7 @@ class Job:
                 else:
                     data["hubs"] = list(unit.hubs)
         else:
-            data["provider"] = ",".join(sorted({unit.provider for unit in self.units}))
+            data["provider"] = self.provider
             data["clusters"] = [
                 {"cluster": u.cluster, **({"hubs": list(u.hubs)} if u.hubs else {})}
                 for u in self.units

@@ -72,8 +72,7 @@ def plan_to_markdown(plan: Plan) -> str:
             reason = "; ".join(job.reason[:MAX_ROW_REASONS])
             if len(job.reason) > MAX_ROW_REASONS:
                 reason += f"; and {len(job.reason) - MAX_ROW_REASONS} more"
-            provider = job.units[0].provider
-            row = [_clusters(job), provider, _hubs(job), reason]
+            row = [_clusters(job), job.provider, _hubs(job), reason]
             lines.append("| " + " | ".join(_cell(cell) for cell in row) + " |")
         if len(jobs) > MAX_TABLE_ROWS:
             lines.append(f"\n… and {len(jobs) - MAX_TABLE_ROWS} more jobs (see the JSON plan).")
@@ -106,9 +105,10 @@ def plan_to_text(plan: Plan) -> str:
         if not jobs:
             lines.append("  nothing to deploy")
         for job in jobs:
-            lines.append(f"  {job.name} [{job.units[0].provider}]")
+            lines.append(f"  {job.name} [{job.provider}]")
             if len(job.units) > 1 or len(job.units[0].hubs) > 1:
-                lines.extend(f"    deploy {unit.target}" for unit in job.units)
+                command = "deploy-support" if stage is JobStage.SUPPORT else "deploy"
+                lines.extend(f"    {command} {unit.target}" for unit in job.units)
             lines.extend(f"    because {reason}" for reason in job.reason)
     if plan.ignored:
         lines.append(f"Ignored ({len(plan.ignored)}):")
