@@ -280,17 +280,29 @@ def _page_result(  # noqa: PLR0917 - the parts of one page's result, all private
     thresholds: Thresholds,
 ) -> PageResult:
     classification = classifier.page(page)
+    spans = _top_sections(page)
+    judgement = judge(declared, classification, (), folders, thresholds)
+    # Sections are classified only where they can change the verdict: on a page
+    # that is otherwise ok, declared, not a landing page, with two or more of them
+    # (a lone section is most of the page, which was just judged as a whole).
+    judged = (
+        judgement.verdict is Verdict.OK
+        and declared.category is not None
+        and not declared.landing
+        and len(spans) > 1
+    )
     sections: list[SectionResult] = []
-    for title, line, blocks in _top_sections(page):
+    for title, line, blocks in spans:
         words = _words(blocks)
-        if words >= thresholds.section_min_words and declared.category and not declared.landing:
-            judged = classifier.blocks(blocks, title)
+        if judged and words >= thresholds.section_min_words:
+            reading = classifier.blocks(blocks, title)
             sections.append(
-                SectionResult(title, line, words, judged.predicted, judged.confidence),
+                SectionResult(title, line, words, reading.predicted, reading.confidence),
             )
         else:
             sections.append(SectionResult(title, line, words))
-    judgement = judge(declared, classification, sections, folders, thresholds)
+    if judged:
+        judgement = judge(declared, classification, sections, folders, thresholds)
     return PageResult(
         path=display,
         source=source.path,

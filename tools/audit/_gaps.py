@@ -33,6 +33,7 @@ checked for links.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import importlib
 import posixpath
 import re
@@ -172,6 +173,23 @@ def _walk(
         _walk(schema, node.get(word), prefix, depth + 1, out)
 
 
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.lru_cache(maxsize=64)
+def _file_properties(file: Path, _mtime_ns: int, _size: int) -> tuple[SchemaProperty, ...]:
+    """Return the properties of one schema file (cached while the file is unchanged)."""
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ()
+    if not isinstance(data, dict):
+        return ()
+    paths: dict[str, None] = {}
+    _walk(data, data, "", 0, paths)
+    return tuple(SchemaProperty(file.name, p) for p in paths)
+
+
 def schema_properties(schema_dirs: Iterable[Path]) -> list[SchemaProperty]:
     """Return every property of the ``*.schema.yaml``/``*.schema.json`` files in *schema_dirs*.
 
@@ -183,14 +201,10 @@ def schema_properties(schema_dirs: Iterable[Path]) -> list[SchemaProperty]:
         files = sorted([*folder.glob("*.schema.yaml"), *folder.glob("*.schema.json")])
         for file in files:
             try:
-                data = yaml.safe_load(file.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                stat = file.stat()
+            except OSError:
                 continue
-            if not isinstance(data, dict):
-                continue
-            paths: dict[str, None] = {}
-            _walk(data, data, "", 0, paths)
-            found.extend(SchemaProperty(file.name, p) for p in paths)
+            found.extend(_file_properties(file, stat.st_mtime_ns, stat.st_size))
     return found
 
 
@@ -227,6 +241,7 @@ def cli_commands(spec: str) -> list[CliCommand]:
 # --------------------------------------------------------------------------- mentions
 
 _DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\[\])?(?:\.[A-Za-z_*][\w-]*(?:\[\])?)+")
+_HAS_DOT = re.compile(r"\S*\.\S*")
 _INLINE_CODE = re.compile(r"`(?:[\w-]+:)?([A-Za-z_][\w.\[\]*-]*)`")
 _YAML_KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
 
@@ -257,24 +272,23 @@ def _yaml_keys(code: str) -> Iterator[str]:
 
 def _mentions(pages: Iterable[Page]) -> tuple[set[str], str]:
     """Return the normalised dotted paths (and all their suffixes) and the text of *pages*."""
-    paths: set[str] = set()
     texts: list[str] = []
+    keys: list[str] = []
     for page in pages:
         for block in page.blocks:
-            text = block.text
-            texts.append(text)
-            if block.kind in {"code", "console"}:
-                for key in _yaml_keys(text):
-                    paths.update(_suffixes(_normal(key)))
-            for token in _DOTTED.findall(text):
-                paths.update(_suffixes(_normal(token)))
-            for token in _INLINE_CODE.findall(text):
-                paths.add(_normal(token))
-        for link in page.links:
-            if link.kind in {"role", "ref"}:
-                for token in _DOTTED.findall(link.target):
-                    paths.update(_suffixes(_normal(token)))
-    return paths, "\n".join(texts)
+            texts.append(block.text)
+            if block.kind in {"code", "console"} and ":" in block.text:
+                keys.extend(_yaml_keys(block.text))
+        texts.extend(link.target for link in page.links if link.kind in {"role", "ref"})
+    text = "\n".join(texts)
+    # Only words holding a dot can be dotted paths: find those first (much faster).
+    dotted = [t for word in _HAS_DOT.findall(text) for t in _DOTTED.findall(word)]
+    tokens = {_normal(t) for t in (*keys, *dotted)}
+    paths: set[str] = set()
+    for token in tokens:
+        paths.update(_suffixes(token))
+    paths.update(_normal(t) for t in _INLINE_CODE.findall(text))
+    return paths, text
 
 
 def _unmentioned(properties: Sequence[SchemaProperty], mentioned: set[str]) -> list[SchemaProperty]:
@@ -426,6 +440,7 @@ def _coverage(
         )
         for prop in _unmentioned(properties, mentioned)
     ]
+    used = _commands_used(text, {c.words[0] for c in commands})
     gaps.extend(
         Gap(
             "cli-command",
@@ -433,9 +448,20 @@ def _coverage(
             f"command `{command.name}` is used in no tutorial or how-to guide",
         )
         for command in commands
-        if not re.search(r"\b" + r"\s+".join(map(re.escape, command.words)) + r"(?![\w-])", text)
+        if command.words not in used
     )
     return gaps
+
+
+def _commands_used(text: str, programs: set[str]) -> set[tuple[str, ...]]:
+    """Return every word sequence (``("deployer", "validate")``) following a program name."""
+    used: set[tuple[str, ...]] = set()
+    for program in programs:
+        pattern = re.compile(rf"(?<![\w-]){re.escape(program)}((?:[ \t]+[\w-]+){{1,4}})")
+        for match in pattern.finditer(text):
+            words = match.group(1).split()
+            used.update((program, *words[:end]) for end in range(1, len(words) + 1))
+    return used
 
 
 def _links(pages: Sequence[TreePage]) -> list[Gap]:
