@@ -49,16 +49,14 @@ def normalise_path(path: str, repo_root: Path) -> str | None:
     """Return *path* relative to *repo_root* in POSIX form, or None if outside.
 
     ``./x``, ``x/``, ``a//b``, ``a/./b`` and absolute paths inside the
-    repository all become the same repository-relative path.
+    repository all become the same repository-relative path.  Pure string
+    work: the file system is not consulted (symbolic links are not followed).
     """
     text = path.strip().replace("\\", "/")
     if text.startswith("/"):
         root = repo_root.as_posix().rstrip("/")
-        if text != root and not text.startswith(root + "/"):
-            resolved_root = repo_root.resolve().as_posix().rstrip("/")
-            if not text.startswith(resolved_root + "/"):
-                return None
-            root = resolved_root
+        if not text.startswith(root + "/"):
+            return None
         text = text[len(root) + 1 :]
     text = posixpath.normpath(text) if text else "."
     if text in {".", ""} or text.startswith("../") or text == "..":
