@@ -171,9 +171,12 @@ def _reasons(
     contrib.sort()
     words.sort()
     out: list[str] = []
-    for text in (_reason(f, counts) for _, f in contrib):
-        if text and text not in out and len(out) < 4:  # noqa: PLR2004 - leave room for the words
+    for _, f in contrib:
+        text = _reason(f, counts)
+        if text and text not in out:
             out.append(text)
+            if len(out) == 4:  # noqa: PLR2004 - leave room for the words
+                break
     if words:
         listed = ", ".join(f"“{w}”" for _, w in words[:4])
         out.append(f"words typical of {_NAMES[CATEGORIES[best]]}: {listed}")

@@ -22,7 +22,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Container, Sequence
+    from collections.abc import Container, Mapping, Sequence
 
     from tools.audit._reader import Block
 
@@ -660,12 +660,22 @@ def _split(families: dict[str, tuple[str, ...]]) -> dict[str, _Family]:
     return out
 
 
-def _phrase_counts(words: list[str], families: dict[str, _Family]) -> dict[str, int]:
-    """Count, per family, its phrases (of one to three words) found as runs of *words*."""
-    grams: Counter[tuple[str, ...]] = Counter((w,) for w in words)
-    grams.update(pairwise(words))
+def _phrase_counts(
+    words: list[str], counts: Mapping[str, int], families: dict[str, _Family]
+) -> dict[str, int]:
+    """Count, per family, its phrases (of one to three words) found as runs of *words*.
+
+    *counts* holds the number of times each word occurs.
+    """
+    grams: Counter[tuple[str, ...]] = Counter(pairwise(words))
     grams.update(zip(words, words[1:], words[2:], strict=False))
-    return {family: sum(map(grams.__getitem__, phrases)) for family, phrases in families.items()}
+    out: dict[str, int] = {}
+    for family, phrases in families.items():
+        n = 0
+        for phrase in phrases:
+            n += counts.get(phrase[0], 0) if len(phrase) == 1 else grams.get(phrase, 0)
+        out[family] = n
+    return out
 
 
 _PHRASES = {
@@ -790,7 +800,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     text = "\n".join(prose)
     intro = " ".join([*headings[:1], *prose[:3]]).lower()
     intro_words = [w.strip("'-") for w in intro.translate(_TO_WORDS).split()]
-    intros = _phrase_counts(intro_words, _INTRO_GRAMS)
+    intros = _phrase_counts(intro_words, Counter(intro_words), _INTRO_GRAMS)
     low = text.lower()
     words = [w.strip("'-") for w in low.translate(_TO_WORDS).split()]
     n_words = len(words)
@@ -819,7 +829,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
 
     you, we = total(_YOU), total(_WE)
     lets = low.count("let's") + low.count("let us")
-    phrases = _phrase_counts(words, _PHRASE_GRAMS)
+    phrases = _phrase_counts(words, counts, _PHRASE_GRAMS)
     tut = phrases["tutorial_phrases"]
     seq = total(_SEQUENCE)
     out = phrases["see_output"]
