@@ -18,6 +18,8 @@ ROOT = DOCS.parent
 if str(ROOT) not in sys.path:  # the local extensions live in tools/
     sys.path.insert(0, str(ROOT))
 
+from deployer.schemas import SCHEMA_NAMES  # noqa: E402 (after the path is set)
+
 project = "hub-deployer"
 author = "The hub-deployer maintainers"
 copyright = "the hub-deployer maintainers"
@@ -91,6 +93,9 @@ html_context = {
     "default_mode": "auto",
 }
 
+#: The pages the extensions generate (exact names: they override the "**" pattern below).
+GENERATED_PAGES = [*(f"schema-{name}" for name in SCHEMA_NAMES), "cli", "inventory", "docs-health"]
+
 html_theme_options = {
     "navbar_start": ["navbar-logo"],
     "navbar_center": ["navbar-nav"],
@@ -113,6 +118,8 @@ html_theme_options = {
     "secondary_sidebar_items": {
         "**": ["page-toc", "edit-this-page"],
         "index": [],  # the landing page's cards use the full width
+        # Generated pages are not in git: editing them on GitHub would lead nowhere.
+        **{f"reference/generated/{name}": ["page-toc"] for name in GENERATED_PAGES},
     },
 }
 

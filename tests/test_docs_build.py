@@ -96,6 +96,15 @@ def test_the_landing_page_links_each_card_to_its_section(site: Path) -> None:
         assert (site / section / "index.html").is_file()
 
 
+def test_generated_pages_offer_no_edit_link_but_written_pages_do(site: Path) -> None:
+    """Generated pages are not in git, so "Edit on GitHub" would lead nowhere."""
+    generated = sorted((site / "reference" / "generated").glob("*.html"))
+    assert generated
+    for page in generated:
+        assert "Edit on GitHub" not in page.read_text(encoding="utf-8"), page.name
+    assert "Edit on GitHub" in (site / "how-to" / "add-a-hub.html").read_text(encoding="utf-8")
+
+
 def test_schema_properties_are_search_results(site: Path) -> None:
     index = (site / "searchindex.js").read_text(encoding="utf-8")
     assert '"cluster.hubs[]":[' in index
