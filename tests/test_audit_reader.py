@@ -286,6 +286,17 @@ def test_labels_links_and_roles_are_kept_apart_from_the_prose() -> None:
     assert "`make`" in prose
 
 
+def test_link_text_with_brackets_in_code_and_unknown_roles_with_targets() -> None:
+    page = md("""
+        See [`hubs[].stage`](../reference/x.md) and {schema:prop}`the stage <cluster:hubs[].stage>`.
+        """)
+    assert [(x.target, x.text, x.kind) for x in page.links] == [
+        ("../reference/x.md", "`hubs[].stage`", "md"),
+        ("cluster:hubs[].stage", "the stage", "role"),
+    ]
+    assert page.blocks[0].text == "See `hubs[].stage` and `the stage`."
+
+
 def test_toctree_entries_are_collected_and_not_prose() -> None:
     page = md("""
         ```{toctree}

@@ -231,7 +231,7 @@ _MAX_DEPTH = 40
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\n]*)\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
+_MD_LINK = re.compile(r"\[((?:`[^`]*`|[^\]`])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
 _MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
 _MYST_ROLE = re.compile(r"\{([A-Za-z][\w:.+-]*)\}`([^`]*)`")
 _RST_ROLE = re.compile(r"(?<![\w`]):([A-Za-z][\w:.+-]*):`([^`]*)`")
@@ -296,6 +296,8 @@ def _role(state: _State, name: str, content: str, *, pos: int, text: str, line: 
             if content[:1] == "~":
                 shown = shown.rsplit(".", 1)[-1]
         return f"`{shown}`"
+    if m:  # an unknown role written as `text <target>`: keep the target for the audit
+        state.links.append(Link(target.strip(), shown, _line_of(text, pos, line), "role"))
     # code, kbd, command, file, samp, literal and unknown roles: their content is shown as code.
     return f"`{shown or content}`"
 
