@@ -46,3 +46,17 @@ def test_schema_option_needs_name_and_file(
 ) -> None:
     assert main(["--schema", "nofile", str(tmp_path)]) == 2
     assert "NAME=FILE" in capsys.readouterr().err
+
+
+def test_an_invalid_config_tree_is_an_error_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster = tmp_path / "config" / "clusters" / "broken"
+    cluster.mkdir(parents=True)
+    (cluster / "cluster.yaml").write_text("name: broken\nprovider: moon\nhubs: []\n", "utf-8")
+    args = ["--schema", SHOP, "--cli", "", "--config-dir", str(tmp_path / "config")]
+    assert main([*args, str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "cluster.yaml" in err
+    assert "Traceback" not in err

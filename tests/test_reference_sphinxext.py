@@ -179,3 +179,23 @@ def test_a_rebuild_restores_a_generated_page_edited_by_hand(tmp_path: Path) -> N
     page.write_text("# Edited by hand\n", encoding="utf-8")
     assert _build(src).returncode == 0
     assert page.read_text(encoding="utf-8") == text
+
+
+def test_an_invalid_config_tree_fails_the_build_without_a_traceback(tmp_path: Path) -> None:
+    src = _project(tmp_path, link="{schema:prop}`shop:name`")
+    cluster = tmp_path / "config" / "clusters" / "broken"
+    cluster.mkdir(parents=True)
+    (cluster / "cluster.yaml").write_text("name: broken\nprovider: moon\nhubs: []\n", "utf-8")
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text(encoding="utf-8").replace(
+            "hub_deployer_config_dir = None",
+            f"hub_deployer_config_dir = {str(tmp_path / 'config')!r}",
+        ),
+        encoding="utf-8",
+    )
+    result = _build(src)
+    assert result.returncode != 0
+    assert "ERROR: " in result.stderr
+    assert "cluster.yaml" in result.stderr
+    assert "Traceback" not in result.stderr

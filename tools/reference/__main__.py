@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tools.reference._errors import GenerationError
+from deployer.errors import DeployerError
 from tools.reference.generate import (
     Sources,
     default_schemas,
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             label_root=Path.cwd(),
         )
         pages = render_pages(sources)
-    except GenerationError as exc:
+    except DeployerError as exc:  # a schema that cannot be documented, an invalid config
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return exc.exit_code
     if args.check:

@@ -42,7 +42,7 @@ def _path(app: Sphinx, value: str | Path) -> Path:
 
 def _generate(app: Sphinx) -> None:
     from deployer._fs import write_if_changed  # noqa: PLC0415 (lazy: only when building)
-    from tools.reference._errors import GenerationError  # noqa: PLC0415
+    from deployer.errors import DeployerError  # noqa: PLC0415
     from tools.reference.generate import (  # noqa: PLC0415
         Sources,
         default_schemas,
@@ -79,7 +79,7 @@ def _generate(app: Sphinx) -> None:
         return
     try:
         pages = render_pages(sources)
-    except GenerationError as exc:
+    except DeployerError as exc:  # a schema that cannot be documented, an invalid config
         # An error (not an exception): Sphinx shows it plainly, and -W fails the build.
         logger.error("%s", exc, type="reference", subtype="generation")  # noqa: TRY400 (no traceback wanted)
         state_file.unlink(missing_ok=True)
