@@ -14,6 +14,7 @@ script and stored with the weights.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -797,52 +798,19 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         prev_kind = kind
         if kind != "heading":
             prev_text = b.text
-    text = "\n".join(prose)
-    intro = " ".join([*headings[:1], *prose[:3]]).lower()
-    intro_words = [w.strip("'-") for w in intro.translate(_TO_WORDS).split()]
-    intros = _phrase_counts(intro_words, Counter(intro_words), _INTRO_GRAMS)
-    low = text.lower()
-    words = [w.strip("'-") for w in low.translate(_TO_WORDS).split()]
-    n_words = len(words)
-    counts = Counter(words)
-    sentences = [
-        x.lstrip(_LEAD) for x in text.translate(_TO_SENTENCES).replace(". ", ".\n").splitlines()
-    ]
-    sentences = [x for x in sentences if x]
-    starts = [x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences]
-    n_sent = max(1, len(starts))
-    short = sum(1 for x in sentences if x.count(" ") < 7)  # noqa: PLR2004 - under 8 words
-    imperative = 0
-    third = 0
-    to_verb = 0
-    for s in starts:
-        if _is_verb(s):
-            imperative += 1
-        elif s in _THIRD:
-            third += 1
-        elif s == "to":
-            to_verb += 1
+    stats = [_prose_stats(t) for t in prose]
+    tot = [sum(col) for col in zip(*(st.numbers for st in stats), strict=True)] or [0] * _N_STATS
+    (n_words, you, we, seq, modal, causal, hedges, concept, refw, lets) = tot[:10]
+    (tut, out, cont, goal, expl, refp) = tot[10:16]
+    (n_sent, imperative, third, to_verb, short, inline, calls, dashes, numbers) = tot[16:25]
+    intro_stats = [_prose_stats(t) for t in [*headings[:1], *prose[:3]]]
+    intros = {
+        name: sum(st.numbers[i] for st in intro_stats)
+        for i, name in enumerate(_INTRO, start=_N_STATS - len(_INTRO))
+    }
+    n_sent = max(1, n_sent)
     per100 = 100.0 / max(n_words, 20)
-
-    def total(lex: frozenset[str]) -> int:
-        return sum(counts[w] for w in lex if w in counts)
-
-    you, we = total(_YOU), total(_WE)
-    lets = low.count("let's") + low.count("let us")
-    phrases = _phrase_counts(words, counts, _PHRASE_GRAMS)
-    tut = phrases["tutorial_phrases"]
-    seq = total(_SEQUENCE)
-    out = phrases["see_output"]
-    cont = phrases["continuity"]
-    goal = phrases["goal_phrases"]
-    expl = phrases["explain_phrases"]
-    refp = phrases["ref_phrases"]
-    modal, causal, hedges = total(_MODAL), total(_CAUSAL), total(_HEDGES)
-    concept, refw = total(_CONCEPT), total(_REF_WORDS)
-    inline = text.count("`") // 2
-    calls = text.count("(") - text.count(" (") - text.count("\n(") - text.count("((")
-    signatures = calls + text.count("--") + sum(1 for a in api_args if "(" in a)
-    numbers = sum(map(text.count, "0123456789"))
+    signatures = calls + dashes + sum(1 for a in api_args if "(" in a)
     sent_len = n_words / n_sent
     n_chunks = n_sent
     n_blocks = max(1, len(blocks))
@@ -1023,8 +991,77 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     for key, val in pct.items():
         counts_out[f"{key}_pct"] = round(100 * val)
     # lexical features: scaled term frequency of every word (the model keeps only its vocabulary)
-    scale = 100.0 / max(n_words, 50)
-    for w, c in counts.items():
-        if vocabulary is None or w in vocabulary:
-            values["w:" + w] = math.log1p(c * scale)
+    if vocabulary is None or vocabulary:
+        counts: Counter[str] = Counter()
+        for st in stats:
+            counts.update(st.words)
+        scale = 100.0 / max(n_words, 50)
+        for w, c in counts.items():
+            if vocabulary is None or w in vocabulary:
+                values["w:" + w] = math.log1p(c * scale)
     return Features(values, counts_out, n_words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prose:
+    """What one piece of prose contributes to the features (see :func:`_prose_stats`)."""
+
+    #: Counts, in the order of ``_prose_stats``'s return statement, then the intro families.
+    numbers: tuple[int, ...]
+    words: Mapping[str, int]
+
+
+_ALL_GRAMS = {**_PHRASE_GRAMS, **_INTRO_GRAMS}
+_N_STATS = 25 + len(_INTRO)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prose_stats(text: str) -> _Prose:
+    """Count the signals of one block's prose; cached, so a section reuses its page's work."""
+    low = text.lower()
+    words = low.translate(_TO_WORDS).split()
+    counts = Counter(words)
+    sentences = [
+        x.lstrip(_LEAD) for x in text.translate(_TO_SENTENCES).replace(". ", ".\n").splitlines()
+    ]
+    starts = [x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences if x]
+    imperative = third = to_verb = 0
+    for s in starts:
+        if _is_verb(s):
+            imperative += 1
+        elif s in _THIRD:
+            third += 1
+        elif s == "to":
+            to_verb += 1
+    short = sum(1 for x in sentences if x and x.count(" ") < 7)  # noqa: PLR2004 - under 8 words
+
+    def total(lex: frozenset[str]) -> int:
+        return sum(counts[w] for w in lex if w in counts)
+
+    phrases = _phrase_counts(words, counts, _ALL_GRAMS)
+    return _Prose(
+        (
+            len(words),
+            total(_YOU),
+            total(_WE),
+            total(_SEQUENCE),
+            total(_MODAL),
+            total(_CAUSAL),
+            total(_HEDGES),
+            total(_CONCEPT),
+            total(_REF_WORDS),
+            low.count("let's") + low.count("let us"),
+            *(phrases[f] for f in _PHRASES),
+            len(starts),
+            imperative,
+            third,
+            to_verb,
+            short,
+            text.count("`") // 2,
+            text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
+            text.count("--"),
+            sum(map(text.count, "0123456789")),
+            *(phrases[f] for f in _INTRO),
+        ),
+        counts,
+    )
