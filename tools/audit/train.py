@@ -13,9 +13,14 @@ a category folder names the page's *project* (used by ``evaluate`` to leave one
 project out).
 
 The model is a multinomial logistic regression over the hand-designed signals
-of :mod:`tools.audit._features` plus a small vocabulary of words chosen here.
-It is trained in pure Python by full-batch gradient descent from zero weights,
-on sorted inputs, so the same tree always gives the same ``weights.json``.
+of :mod:`tools.audit._features` (optionally plus a vocabulary of words chosen
+here: ``Hyper.vocabulary``, 0 by default because words did not improve the
+leave-one-project-out score).  Each signal's weights may only push towards the
+categories the signal is designed to point to (``Signal.favours``), which keeps
+the model from learning one project's habits.  Pages are weighted so that every
+category, and every project within a category, counts alike.  It is trained in
+pure Python by full-batch Adam from zero weights, on sorted inputs, with no
+randomness, so the same tree always gives the same ``weights.json``.
 """
 
 from __future__ import annotations
