@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tools.audit import AuditOptions, AuditResult, Verdict, audit_paths
+from tools.audit import (
+    GAP_KINDS,
+    GAP_MEANINGS,
+    VERDICT_MEANINGS,
+    AuditOptions,
+    AuditResult,
+    Verdict,
+    audit_paths,
+)
 from tools.audit._compass import COLOURS, CompassPoint, compass_svg
 from tools.audit._report import (
     MARKDOWN_MARKER,
@@ -188,6 +196,13 @@ def test_multi_line_messages_stay_on_one_line(tmp_path):
     github = [line for line in render_github(result).splitlines() if "%3A note::" in line]
     assert len(github) == 1
     assert github[0].startswith("::notice file=how-to/broken.md,line=1,title=Diátaxis%3A note::")
+
+
+def test_every_verdict_and_gap_kind_has_a_meaning():
+    """Reports and generated reference pages explain every verdict and gap kind."""
+    assert set(VERDICT_MEANINGS) == set(Verdict)
+    assert list(GAP_MEANINGS) == list(GAP_KINDS)
+    assert all(text and not text.endswith(".") for text in [*VERDICT_MEANINGS.values()])
 
 
 # --------------------------------------------------------------------------- compass

@@ -124,7 +124,8 @@ def test_health_page_lists_every_page_with_the_compass(built):
     assert "| {doc}`/how-to/sync-on-a-schedule` | how-to | how-to |" in page
     assert "| mixed |" in page
     assert "ok (accepted mixed: the short history of cron expressions" in page
-    assert "### Empty categories (1)\n\n- `explanation`: no explanation page yet" in page
+    assert "### empty-category (1)\n\nA Diátaxis category with no page yet.\n" in page
+    assert "- `explanation`: no explanation page yet" in page
     assert "- {doc}`/stray`: page is in no toctree" in page
     assert "```{raw} html\n<svg " in page
     assert page.count("<circle") >= 14

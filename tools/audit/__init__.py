@@ -31,6 +31,7 @@ from tools.audit._discover import PAGE_FORMATS, Source, Tree, changed_files, dis
 from tools.audit._errors import AuditError, AuditUsageError, ReadError
 from tools.audit._gaps import (
     GAP_KINDS,
+    GAP_MEANINGS,
     CliCommand,
     Gap,
     SchemaProperty,
@@ -42,6 +43,7 @@ from tools.audit._gaps import (
 from tools.audit._verdict import (
     FAILABLE,
     THRESHOLDS,
+    VERDICT_MEANINGS,
     Finding,
     SectionResult,
     Thresholds,
@@ -58,7 +60,9 @@ __all__ = [
     "CATEGORIES",
     "FAILABLE",
     "GAP_KINDS",
+    "GAP_MEANINGS",
     "THRESHOLDS",
+    "VERDICT_MEANINGS",
     "AuditError",
     "AuditOptions",
     "AuditResult",

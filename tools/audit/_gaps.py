@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "GAP_KINDS",
+    "GAP_MEANINGS",
     "CliCommand",
     "Gap",
     "SchemaProperty",
@@ -73,6 +74,17 @@ GAP_KINDS: tuple[str, ...] = (
     "not-in-toctree",
     "tutorial-without-runnable-step",
 )
+
+#: What each gap kind means, in a writer's words (for reports and generated reference pages).
+GAP_MEANINGS: dict[str, str] = {
+    "empty-category": "a Diátaxis category with no page yet",
+    "schema-property": "a configuration schema property that no tutorial or how-to guide shows",
+    "cli-command": "a command of the command line that no tutorial or how-to guide uses",
+    "how-to-without-reference": "a how-to guide that links to no reference page",
+    "reference-without-explanation": "a reference page that no explanation links to",
+    "not-in-toctree": "a page that no toctree includes (Sphinx projects)",
+    "tutorial-without-runnable-step": "a tutorial without a console block of `$ ` commands",
+}
 
 _PAGE_SUFFIXES = (".md", ".rst", ".txt")
 _CONSOLE_INFOS = frozenset({"console", "shell-session", "sh-session", "bash-session", "terminal"})

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FAILABLE",
     "THRESHOLDS",
+    "VERDICT_MEANINGS",
     "ClassificationLike",
     "Finding",
     "Judgement",
@@ -61,6 +62,16 @@ class Verdict(StrEnum):
     UNDECLARED = "undeclared"
     UNREADABLE = "unreadable"
 
+
+#: What each verdict means, in a writer's words (for reports and generated reference pages).
+VERDICT_MEANINGS: dict[Verdict, str] = {
+    Verdict.OK: "the page reads as the category it is filed as",
+    Verdict.MISFILED: "the page reads confidently as another category than the one it is filed as",
+    Verdict.MIXED: "a section of at least a few paragraphs reads confidently as another category",
+    Verdict.UNCLEAR: "no category stands out, or the page leans towards another one",
+    Verdict.UNDECLARED: "no category folder and no `diataxis:` front matter (information only)",
+    Verdict.UNREADABLE: "the file is binary, not UTF-8, too large or cannot be opened",
+}
 
 #: The verdicts ``--fail-on`` accepts (the others never fail a run).
 FAILABLE: tuple[Verdict, ...] = (Verdict.MISFILED, Verdict.MIXED, Verdict.UNCLEAR)

@@ -48,15 +48,6 @@ logger = logging.getLogger(__name__)
 _VERSION = "1.0"
 #: Verdicts that become Sphinx warnings (their subtype).
 WARNED = ("misfiled", "mixed", "unclear")
-_GAP_TITLES = {
-    "empty-category": "Empty categories",
-    "schema-property": "Schema properties no tutorial or how-to guide shows",
-    "cli-command": "Commands no tutorial or how-to guide uses",
-    "how-to-without-reference": "How-to guides that link to no reference",
-    "reference-without-explanation": "Reference pages no explanation links to",
-    "not-in-toctree": "Pages in no toctree",
-    "tutorial-without-runnable-step": "Tutorials without a runnable step",
-}
 _FINDINGS: weakref.WeakKeyDictionary[Sphinx, dict[str, list[tuple[str, int, str]]]] = (
     weakref.WeakKeyDictionary()
 )
@@ -81,6 +72,10 @@ def _options(app: Sphinx, exclude: list[str]) -> Any:  # noqa: ANN401 - AuditOpt
     )
 
 
+def _sentence(text: str) -> str:
+    return f"{text[:1].upper()}{text[1:]}."
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'")
 
@@ -88,7 +83,7 @@ def _escape(text: str) -> str:
 def render_health_page(result: AuditResult, svg: str, *, svg_name: str) -> str:
     """Return the MyST source of the documentation-health page for *result*."""
     from tools.audit._declared import CATEGORIES  # noqa: PLC0415 - lazy, see module docstring
-    from tools.audit._gaps import GAP_KINDS  # noqa: PLC0415
+    from tools.audit._gaps import GAP_KINDS, GAP_MEANINGS  # noqa: PLC0415
 
     summary = result.summary()
     lines = [
@@ -163,7 +158,7 @@ def render_health_page(result: AuditResult, svg: str, *, svg_name: str) -> str:
         gaps = [gap for gap in result.gaps if gap.kind == kind]
         if not gaps:
             continue
-        lines += ["", f"### {_GAP_TITLES.get(kind, kind)} ({len(gaps)})", ""]
+        lines += ["", f"### {kind} ({len(gaps)})", "", f"{_sentence(GAP_MEANINGS[kind])}", ""]
         for gap in gaps:
             subject = f"{{doc}}`/{gap.subject}`" if gap.path else f"`{_escape(gap.subject)}`"
             lines.append(f"- {subject}: {_escape(gap.message)}")
