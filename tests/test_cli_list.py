@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,3 +69,19 @@ def test_missing_config_dir_is_an_error(tmp_path: Path, capsys: pytest.CaptureFi
     code = main(["list", "--config-dir", str(tmp_path / "nowhere")])
     assert code == 1
     assert "is not a folder" in capsys.readouterr().err
+
+
+def test_cluster_folder_without_cluster_file_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relative path and what to do, not an absolute path and "cannot read the file"."""
+    shutil.copytree(CASES / "valid" / "minimal", tmp_path / "config")
+    (tmp_path / "config" / "clusters" / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code = main(["list"])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    assert captured.err == (
+        "error: config/clusters/empty/ has no cluster.yaml: add one "
+        "(see the cluster schema reference) or remove the folder\n"
+    )

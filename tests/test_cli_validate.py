@@ -217,3 +217,29 @@ def test_real_config_tree_is_valid(
     monkeypatch.chdir(REPO)
     code, out, err = _run(["validate"], capsys)
     assert code == 0, out + err
+
+
+def test_folder_without_cluster_file_counts_as_one_file_in_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary counts the cluster.yaml the report names, not "0 files"."""
+    monkeypatch.chdir(_prepare(CASES / "valid" / "minimal", tmp_path))
+    Path("clusters/empty").mkdir()
+    code, out, _ = _run(["validate", "empty", "--config-dir", "."], capsys)
+    assert code == 1
+    assert out == (
+        "clusters/empty/cluster.yaml:1:1: error: cluster folder 'empty' has no cluster.yaml: "
+        "add one (see the cluster schema reference) or remove the folder (at $) [missing-file]\n"
+        "1 error, 0 warnings in 1 file (1 cluster, 0 hubs)\n"
+    )
+
+
+def test_hub_of_a_folder_without_cluster_file_reports_the_missing_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no cluster.yaml there are no known hubs: the missing file is the answer."""
+    monkeypatch.chdir(_prepare(CASES / "valid" / "minimal", tmp_path))
+    Path("clusters/empty").mkdir()
+    code, out, err = _run(["validate", "empty", "staging", "--config-dir", "."], capsys)
+    assert (code, err) == (1, "")
+    assert "[missing-file]" in out

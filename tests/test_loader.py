@@ -316,3 +316,59 @@ def test_read_config_fast_names_a_bad_chart_pin(tmp_path: Path) -> None:
     (tmp_path / "c" / "charts" / "jupyterhub.yaml").write_text("name: [x]\n")
     with pytest.raises(ConfigError, match=r"jupyterhub\.yaml: chart: 'repository'"):
         read_config_fast(tmp_path / "c")
+
+
+def _tree_with_empty_cluster_folder(tmp_path: Path) -> Path:
+    """A valid config root under tmp_path/config, plus a cluster folder without cluster.yaml."""
+    root = tmp_path / "config"
+    shutil.copytree(CASES / "valid" / "minimal", root)
+    (root / "clusters" / "empty").mkdir()
+    return root
+
+
+def test_read_config_fast_says_what_to_do_about_a_folder_without_cluster_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message names the folder relative to the working folder, and how to fix it."""
+    _tree_with_empty_cluster_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        read_config_fast("config")
+    assert str(info.value) == (
+        "config/clusters/empty/ has no cluster.yaml: add one "
+        "(see the cluster schema reference) or remove the folder"
+    )
+
+
+def test_read_config_fast_shows_paths_as_validate_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Relative to the working folder when inside it, whole when outside it."""
+    root = tmp_path / "config"
+    shutil.copytree(CASES / "invalid" / "yaml-syntax-cluster", root)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        read_config_fast(root)
+    assert str(info.value).startswith("config/clusters/uk/cluster.yaml:7:8: ")
+    (root / "clusters" / "uk" / "cluster.yaml").write_text("- a\n")
+    with pytest.raises(ConfigError) as info:
+        read_config_fast(root)
+    assert str(info.value).startswith("config/clusters/uk/cluster.yaml: the file must hold")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    with pytest.raises(ConfigError) as info:
+        read_config_fast(root)
+    assert str(info.value).startswith(f"{root}/clusters/uk/cluster.yaml: ")
+
+
+def test_read_config_fast_and_validate_word_a_missing_clusters_folder_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        read_config_fast("config")
+    assert str(info.value) == (
+        "config/clusters is not a folder: point --config-dir at the folder "
+        "holding clusters/ and charts/"
+    )

@@ -267,3 +267,26 @@ def test_validate_never_raises_and_always_locates_problems(
             assert problem.column >= 1
             assert problem.rule in RULES
             assert problem.json_path.startswith("$")
+
+
+def test_odd_values_file_names_are_problems_not_exceptions(tmp_path: Path) -> None:
+    """A name too long for the file system, or a folder, is reported where it is written."""
+    root = tmp_path / "c"
+    shutil.copytree(CASES / "valid" / "minimal", root)
+    cluster_file = root / "clusters" / "uk" / "cluster.yaml"
+    long_name = "x" * 300 + ".values.yaml"
+    text = cluster_file.read_text().replace(
+        "      - prod.values.yaml", f"      - prod.values.yaml\n      - {long_name}\n      - sub"
+    )
+    cluster_file.write_text(text)
+    (root / "clusters" / "uk" / "sub").mkdir()
+    report = validate_config(root)
+    missing = [(p.json_path, p.message) for p in report.problems if p.rule == "missing-file"]
+    assert [path for path, _ in missing] == [
+        "$.hubs[0].values_files[1]",
+        "$.hubs[0].values_files[2]",
+    ]
+    assert "cannot be looked up" in missing[0][1]
+    assert "File name too long" in missing[0][1]
+    assert "'sub' in " in missing[1][1]
+    assert "is not a file" in missing[1][1]

@@ -17,7 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from deployer.config._yaml import load_yaml_data
+from deployer.config._layout import CLUSTER_FILE, display_path, is_missing, no_cluster_file
+from deployer.config._yaml import YamlError, load_yaml_data
 from deployer.config.model import (
     AwsAccess,
     AzureAccess,
@@ -166,30 +167,46 @@ def read_config_fast(root: Path | str) -> Config:
 
     Reads only those files (not the values files), records no positions and
     checks no schema: for trees that ``deployer validate`` has passed.
-    Raises :class:`~deployer.errors.ConfigError` naming the file when a file
-    cannot be read or its data does not have the expected shape.
+    Raises :class:`~deployer.errors.ConfigError` naming the file (relative to
+    the working folder when inside it, as ``deployer validate`` does) when a
+    file cannot be read, its data does not have the expected shape, or a
+    cluster folder has no ``cluster.yaml``.
     """
     root = Path(os.path.normpath(Path(root).absolute()))
+    cwd = Path.cwd()
     clusters_dir = root / "clusters"
     if not clusters_dir.is_dir():
-        message = f"{clusters_dir} is not a folder: is the config root right?"
+        message = (
+            f"{display_path(clusters_dir, cwd)} is not a folder: point --config-dir at the "
+            "folder holding clusters/ and charts/"
+        )
         raise ConfigError(message)
     charts: dict[str, Chart] = {}
     charts_dir = root / "charts"
-    chart_files = sorted(charts_dir.glob("*.y*ml")) if charts_dir.is_dir() else []
     clusters: list[Cluster] = []
     path = root
     try:
+        chart_files = sorted(charts_dir.glob("*.y*ml")) if charts_dir.is_dir() else []
         for path in chart_files:
             if path.suffix in {".yaml", ".yml"}:
                 charts[path.stem] = _chart(path, load_yaml_data(path))
+        path = clusters_dir
         for folder in sorted(clusters_dir.iterdir()):
             if not folder.is_dir() or folder.name.startswith("."):
                 continue
-            path = folder / "cluster.yaml"
+            path = folder / CLUSTER_FILE
+            if is_missing(path):
+                raise ConfigError(no_cluster_file(f"{display_path(folder, cwd)}/"))
             clusters.append(_cluster(folder, load_yaml_data(path)))
     except _Malformed as exc:
-        message = f"{path}: {exc} (run `deployer validate` for details)"
+        message = f"{display_path(path, cwd)}: {exc} (run `deployer validate` for details)"
+        raise ConfigError(message) from None
+    except YamlError as exc:
+        shown = display_path(exc.path, cwd)
+        message = f"{shown}:{exc.line}:{exc.column}: {exc.message}"
+        raise ConfigError(message) from None
+    except OSError as exc:
+        message = f"{display_path(path, cwd)}: cannot read the folder: {exc.strerror}"
         raise ConfigError(message) from None
     return Config(root=root, clusters=tuple(clusters), charts=charts)
 

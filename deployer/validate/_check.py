@@ -15,6 +15,7 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
+from deployer.config._layout import CLUSTER_FILE, display_path, is_missing, no_cluster_file
 from deployer.config._yaml import (
     JsonPath,
     YamlError,
@@ -110,16 +111,6 @@ def _parse(path: Path) -> Any:  # noqa: ANN401 - any document
 
 def _is_secret(path: Path) -> bool:
     return "secret" in path.name
-
-
-def _display(path: Path, cwd: Path) -> str:
-    """Spell a path as reports show it: relative to the working folder when inside it."""
-    if path.is_absolute():
-        try:
-            path = path.relative_to(cwd)
-        except ValueError:
-            return os.path.normpath(path)
-    return os.path.normpath(path)
 
 
 def _leaves(data: Any, path: JsonPath) -> list[tuple[JsonPath, Any]]:  # noqa: ANN401
@@ -222,13 +213,13 @@ class _Checker:
     # -- clusters --------------------------------------------------------------------------
 
     def check_cluster(self, folder: Path, domains: dict[str, list[tuple[_Cluster, _Hub]]]) -> None:
-        cluster_file = folder / "cluster.yaml"
+        cluster_file = folder / CLUSTER_FILE
         cluster = _Cluster(folder.name, folder, cluster_file)
         self.clusters.append(cluster)
-        if not cluster_file.is_file():
-            message = (
-                f"cluster folder {folder.name!r} has no cluster.yaml: add one or remove the folder"
-            )
+        if is_missing(cluster_file):
+            # Counted as checked: the report names it, so the summary counts it.
+            self.checked.add(cluster_file)
+            message = no_cluster_file(f"cluster folder {folder.name!r}")
             self.add(cluster_file, Finding((), "missing-file", message, position=(1, 1)))
         else:
             doc = self.load(cluster_file)
@@ -335,7 +326,7 @@ class _Checker:
             self.check_chart(chart)
             return
         known = ", ".join(sorted(self.charts)) or "none"
-        charts_dir = _display(self.root / "charts", self.cwd)
+        charts_dir = display_path(self.root / "charts", self.cwd)
         message = (
             f"{label} uses chart {chart!r} but there is no {charts_dir}/{chart}.yaml "
             f"(known charts: {known})"
@@ -362,7 +353,15 @@ class _Checker:
             self.add(file, Finding(where, "path-escape", message))
             return None
         target = cluster.path / value
-        if not self.stays_inside(cluster, posix):
+        folder = display_path(cluster.path, self.cwd)
+        try:
+            inside = self.stays_inside(cluster, posix)
+            exists, is_file = target.exists(), target.is_file()
+        except OSError as exc:  # a name too long for the file system, a loop of symlinks...
+            message = f"{value!r} cannot be looked up in {folder}/ ({exc.strerror}): fix the name"
+            self.add(file, Finding(where, "missing-file", message))
+            return None
+        if not inside:
             cluster.escapes.add(where)
             message = (
                 f"{value!r} is a symlink to a file outside the cluster folder: "
@@ -370,9 +369,12 @@ class _Checker:
             )
             self.add(file, Finding(where, "path-escape", message))
             return None
-        if not target.is_file():
-            folder = _display(cluster.path, self.cwd)
-            message = f"{value!r} does not exist in {folder}/: create it or fix the name"
+        if not is_file:
+            message = (
+                f"{value!r} in {folder}/ is not a file (a folder?): name a file"
+                if exists
+                else f"{value!r} does not exist in {folder}/: create it or fix the name"
+            )
             self.add(file, Finding(where, "missing-file", message))
             return None
         return Path(os.path.normpath(target))
@@ -481,7 +483,7 @@ class _Checker:
 
     def gather_domains(self, folder: Path, domains: dict[str, list[tuple[_Cluster, _Hub]]]) -> None:
         """Only note the domains of a cluster outside the scope of this run."""
-        cluster = _Cluster(folder.name, folder, folder / "cluster.yaml")
+        cluster = _Cluster(folder.name, folder, folder / CLUSTER_FILE)
         if not cluster.file.is_file():
             return
         data = self.load(cluster.file, report=False).data
@@ -529,7 +531,7 @@ class _Checker:
                 line, column = doc.position(finding.path) if doc is not None else (1, 1)
             problems.append(
                 Problem(
-                    _display(path, self.cwd),
+                    display_path(path, self.cwd),
                     line,
                     column,
                     json_path(finding.path),
@@ -597,7 +599,8 @@ def _scoped_report(checker: _Checker, cluster_name: str, hub_name: str | None) -
     hubs = cluster.hubs
     if hub_name is not None:
         hubs = [h for h in cluster.hubs if h.name == hub_name]
-        if not hubs and checker.docs.get(cluster.file, _Doc(cluster.file)).error is None:
+        # Without a readable cluster.yaml there are no hubs to know: its problems are the report.
+        if not hubs and cluster.readable:
             known = ", ".join(h.name for h in cluster.hubs if h.name) or "none"
             message = f"no hub {hub_name!r} in cluster {cluster_name!r} (known hubs: {known})"
             raise UsageError(message)
