@@ -75,9 +75,11 @@ def compass_svg(
         (
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" role="img" aria-label={quoteattr(title)} '
-            'font-family="sans-serif" font-size="12">'
+            'font-family="sans-serif" font-size="12" style="max-width: 100%; height: auto">'
         ),
         f"<title>{escape(title)}</title>",
+        # A light background of its own, so the picture reads on a dark theme too.
+        f'<rect width="{width}" height="{height}" fill="#fff"/>',
         (
             f'<rect x="{left}" y="{top}" width="{_SIZE}" height="{_SIZE}" fill="#fafafa" '
             'stroke="#555"/>'
