@@ -156,6 +156,23 @@ def test_health_page_can_be_turned_off(tmp_path):
     assert len(_warnings(done.stderr, src)) == 3
 
 
+def test_schema_and_cli_sources_come_from_conf_py(tmp_path):
+    """Relative schema folders are relative to conf.py; the CLI is any importable click command."""
+    shutil.copytree(DATA / "schemas", tmp_path / "schemas")
+    shutil.copy(DATA / "tidepool_cli.py", tmp_path / "tidepool_cli.py")
+    src = _project(
+        tmp_path,
+        "import sys\nfrom pathlib import Path\nsys.path.insert(0, str(Path(__file__).parents[1]))\n"
+        'diataxis_schema_dirs = ["../schemas"]\ndiataxis_cli = "tidepool_cli:cli"\n',
+    )
+    done = _build(src)
+    assert done.returncode == 0, done.stderr
+    page = (src / HEALTH).read_text(encoding="utf-8")
+    assert "### schema-property (" in page
+    assert "- `tidepool.schema.yaml: telemetry`: schema property telemetry" in page
+    assert "- `tidepool_cli check`: command 'tidepool_cli check' is used in no tutorial" in page
+
+
 def test_parallel_build_gives_the_same_warnings(tmp_path, built):
     """The extension declares parallel_read_safe: findings survive ``-j 2``."""
     default_src, default_stderr = built
