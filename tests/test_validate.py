@@ -155,17 +155,83 @@ def test_unknown_cluster_and_hub_are_usage_errors() -> None:
         validate_config(root, "campus", "staging")
 
 
-def test_duplicate_domain_is_reported_for_a_focused_cluster_listed_first(tmp_path: Path) -> None:
-    """Validating only the first of two clusters sharing a domain still reports it."""
-    root = tmp_path / "c"
-    shutil.copytree(CASES / "invalid" / "duplicate-domain-across-clusters", root)
-    full = validate_config(root)
-    assert [Path(p.file).parts[-2] for p in full.problems] == ["utoronto"]
-    focused = validate_config(root, "uk")
-    assert [(p.rule, p.json_path) for p in focused.problems] == [
-        ("duplicate-domain", "$.hubs[1].domain")
+def _duplicates(root: Path, *scope: str) -> list[tuple[str, int, str]]:
+    report = validate_config(root, *scope)
+    return [
+        (p.file, p.line, p.message)
+        for p in report.problems
+        if p.rule in {"duplicate-domain", "duplicate-hub"}
     ]
-    assert "cluster 'utoronto'" in focused.problems[0].message
+
+
+def test_duplicate_domain_is_reported_at_every_use_whatever_the_scope(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each use names the other as file:line; a cluster's lines are the same in every scope."""
+    shutil.copytree(CASES / "invalid" / "duplicate-domain-across-clusters", tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    uk = (
+        "c/clusters/uk/cluster.yaml",
+        22,
+        (
+            "domain 'uk.hubs.example.org' is also used by hub 'prod' of cluster 'utoronto' "
+            "(c/clusters/utoronto/cluster.yaml:10): every hub needs its own"
+        ),
+    )
+    utoronto = (
+        "c/clusters/utoronto/cluster.yaml",
+        10,
+        (
+            "domain 'uk.hubs.example.org' is also used by hub 'prod' of cluster 'uk' "
+            "(c/clusters/uk/cluster.yaml:22): every hub needs its own"
+        ),
+    )
+    assert _duplicates(Path("c")) == [uk, utoronto]
+    assert _duplicates(Path("c"), "uk") == [uk]
+    assert _duplicates(Path("c"), "uk", "prod") == [uk]
+    assert _duplicates(Path("c"), "uk", "staging") == []
+    assert _duplicates(Path("c"), "utoronto") == [utoronto]
+
+
+def test_a_domain_used_three_times_names_the_two_other_uses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Uses in the same cluster are named without the cluster; the others with it."""
+    shutil.copytree(CASES / "invalid" / "duplicate-domain-across-clusters", tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    uk_file = Path("c/clusters/uk/cluster.yaml")
+    uk_file.write_text(
+        uk_file.read_text().replace("staging.uk.hubs.example.org", "uk.hubs.example.org")
+    )
+    messages = [message for _, _, message in _duplicates(Path("c"))]
+    used = "domain 'uk.hubs.example.org' is also used by"
+    uk_staging, uk_prod = "(c/clusters/uk/cluster.yaml:13)", "(c/clusters/uk/cluster.yaml:22)"
+    utoronto = "hub 'prod' of cluster 'utoronto' (c/clusters/utoronto/cluster.yaml:10)"
+    rest = ": every hub needs its own"
+    assert messages == [
+        f"{used} hub 'prod' {uk_prod} and {utoronto}{rest}",
+        f"{used} hub 'staging' {uk_staging} and {utoronto}{rest}",
+        (
+            f"{used} hub 'staging' of cluster 'uk' {uk_staging} and "
+            f"hub 'prod' of cluster 'uk' {uk_prod}{rest}"
+        ),
+    ]
+
+
+def test_duplicate_hub_name_is_reported_at_every_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whichever entry was just written, its line is shown and names the other."""
+    shutil.copytree(CASES / "invalid" / "duplicate-hub-name", tmp_path / "c")
+    monkeypatch.chdir(tmp_path)
+    file = "c/clusters/uk/cluster.yaml"
+    rest = ": hub names are namespaces and must be unique in a cluster"
+    expected = [
+        (file, 11, f"hub name 'staging' is also used by hub #2 ({file}:20){rest}"),
+        (file, 20, f"hub name 'staging' is also used by hub #1 ({file}:11){rest}"),
+    ]
+    assert _duplicates(Path("c")) == expected
+    assert _duplicates(Path("c"), "uk", "staging") == expected
 
 
 def test_one_bad_file_never_hides_another() -> None:

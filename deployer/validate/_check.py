@@ -13,7 +13,7 @@ import functools
 import itertools
 import os
 from pathlib import Path, PurePosixPath
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from deployer.config._layout import CLUSTER_FILE, display_path, is_missing, no_cluster_file
 from deployer.config._yaml import (
@@ -28,6 +28,9 @@ from deployer.schemas import load_schema
 from deployer.validate._report import Problem, Report, json_path
 from deployer.validate._rules import Severity
 from deployer.validate._schema import Finding, schema_findings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["validate_config"]
 
@@ -254,6 +257,7 @@ class _Checker:
             for index, hub in enumerate(hubs if isinstance(hubs, list) else []):
                 if isinstance(hub, dict):
                     self.check_hub(cluster, index, hub, domains)
+            self.check_hub_names(cluster)
             self.check_support(cluster, data.get("support"))
             kubeconfig = data.get("kubeconfig")
             if isinstance(kubeconfig, dict):
@@ -284,17 +288,10 @@ class _Checker:
             chart if isinstance(chart, str) else None,
             set(),
         )
-        first = next((h for h in cluster.hubs if h.name and h.name == entry.name), None)
         cluster.hubs.append(entry)
-        if first is not None:
-            message = (
-                f"hub name {entry.name!r} is used twice in this cluster "
-                f"(first as hub #{first.index + 1}): hub names are namespaces and must be unique"
-            )
-            self.add(cluster.file, Finding(("hubs", index, "name"), "duplicate-hub", message))
         if entry.domain is not None:
             domains.setdefault(entry.domain, []).append((cluster, entry))
-        label = f"hub {entry.name!r}" if entry.name else f"hub #{index + 1}"
+        label = _hub_label(entry)
         self.check_chart_ref(cluster.file, ("hubs", index, "chart"), entry.chart, label)
         files = hub.get("values_files")
         for position, value in enumerate(files if isinstance(files, list) else []):
@@ -304,6 +301,32 @@ class _Checker:
                 cluster.referenced.setdefault(target, set()).add("hub")
                 if entry.chart is not None:
                     cluster.layouts.setdefault(target, {})[entry.chart] = label
+
+    def check_hub_names(self, cluster: _Cluster) -> None:
+        """Flag every hub whose name another hub of the cluster has, naming where the others are."""
+        by_name: dict[str, list[_Hub]] = {}
+        for hub in cluster.hubs:
+            if hub.name:
+                by_name.setdefault(hub.name, []).append(hub)
+        for name, hubs in by_name.items():
+            for hub in hubs if len(hubs) > 1 else []:
+                others = []
+                for other in hubs:
+                    if other is not hub:
+                        where = self.place(cluster.file, ("hubs", other.index, "name"))
+                        others.append(f"hub #{other.index + 1} ({where})")
+                message = (
+                    f"hub name {name!r} is also used by {_and(others)}: hub names are "
+                    "namespaces and must be unique in a cluster"
+                )
+                where_name = ("hubs", hub.index, "name")
+                self.add(cluster.file, Finding(where_name, "duplicate-hub", message))
+
+    def place(self, file: Path, path: JsonPath) -> str:
+        """Spell where *path* of *file* is as ``file:line``, for messages that point elsewhere."""
+        doc = self.docs.get(file)
+        line = doc.position(path)[0] if doc is not None else 1
+        return f"{display_path(file, self.cwd)}:{line}"
 
     def check_support(self, cluster: _Cluster, support: object) -> None:
         """Check the support release: known chart, files."""
@@ -497,23 +520,22 @@ class _Checker:
                 )
                 domains.setdefault(domain, []).append((cluster, entry))
 
-    def check_domains(
-        self, domains: dict[str, list[tuple[_Cluster, _Hub]]], *, focus: str | None
-    ) -> None:
-        """Flag every use of a domain after the first (and the first, for a focused cluster)."""
+    def check_domains(self, domains: dict[str, list[tuple[_Cluster, _Hub]]]) -> None:
+        """Flag every use of a domain used more than once, each naming where the others are.
+
+        Every use is flagged, whichever cluster is validated, so the hub just
+        added or changed is always among the lines shown.
+        """
         for domain, uses in domains.items():
-            if len(uses) < 2:  # noqa: PLR2004 - a domain used twice
-                continue
-            for position, (cluster, hub) in enumerate(uses):
-                first_cluster, first_hub = uses[1 if position == 0 else 0]
-                if position == 0 and (focus != cluster.folder or first_cluster.folder == focus):
-                    continue
-                owner = (
-                    f"hub {first_hub.name!r}" if first_hub.name else f"hub #{first_hub.index + 1}"
+            for cluster, hub in uses if len(uses) > 1 else []:
+                others = _and(
+                    f"{_hub_label(other)}"
+                    + (f" of cluster {owner.folder!r}" if owner.folder != cluster.folder else "")
+                    + f" ({self.place(owner.file, ('hubs', other.index, 'domain'))})"
+                    for owner, other in uses
+                    if other is not hub
                 )
-                if first_cluster is not cluster:
-                    owner += f" of cluster {first_cluster.folder!r}"
-                message = f"domain {domain!r} is already used by {owner}: every hub needs its own"
+                message = f"domain {domain!r} is also used by {others}: every hub needs its own"
                 where = ("hubs", hub.index, "domain")
                 self.add(cluster.file, Finding(where, "duplicate-domain", message))
 
@@ -542,6 +564,16 @@ class _Checker:
                 )
             )
         return problems
+
+
+def _hub_label(hub: _Hub) -> str:
+    return f"hub {hub.name!r}" if hub.name else f"hub #{hub.index + 1}"
+
+
+def _and(items: Iterable[str]) -> str:
+    """Join *items* as prose: ``a``, ``a and b``, ``a, b and c``."""
+    words = list(items)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _cluster_folders(root: Path) -> list[Path]:
@@ -581,7 +613,7 @@ def validate_config(root: Path | str, cluster: str | None = None, hub: str | Non
     if cluster is None:
         for chart_id in sorted(checker.charts):
             checker.check_chart(chart_id)
-    checker.check_domains(domains, focus=cluster)
+    checker.check_domains(domains)
     if cluster is None:
         hubs = sum(len(c.hubs) for c in checker.clusters)
         return Report.build(
