@@ -19,7 +19,6 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -647,38 +646,6 @@ _INTRO = {
         "table", "options", "settings", "commands", "api",
     ),
 }  # fmt: skip
-_Family = tuple[tuple[str, ...], ...]
-
-
-def _split(families: dict[str, tuple[str, ...]]) -> dict[str, _Family]:
-    out: dict[str, _Family] = {}
-    for family, phrases in families.items():
-        split = tuple(tuple(p.split()) for p in phrases)
-        if any(len(p) > 3 for p in split):  # noqa: PLR2004 - counted up to trigrams
-            msg = f"phrases of {family} must have at most three words"
-            raise ValueError(msg)
-        out[family] = split
-    return out
-
-
-def _phrase_counts(
-    words: list[str], counts: Mapping[str, int], families: dict[str, _Family]
-) -> dict[str, int]:
-    """Count, per family, its phrases (of one to three words) found as runs of *words*.
-
-    *counts* holds the number of times each word occurs.
-    """
-    grams: Counter[tuple[str, ...]] = Counter(pairwise(words))
-    grams.update(zip(words, words[1:], words[2:], strict=False))
-    out: dict[str, int] = {}
-    for family, phrases in families.items():
-        n = 0
-        for phrase in phrases:
-            n += counts.get(phrase[0], 0) if len(phrase) == 1 else grams.get(phrase, 0)
-        out[family] = n
-    return out
-
-
 _PHRASES = {
     "tutorial_phrases": _PHRASES_TUTORIAL,
     "see_output": _PHRASES_OUTPUT,
@@ -687,8 +654,51 @@ _PHRASES = {
     "explain_phrases": _EXPLAIN,
     "ref_phrases": _REF_PHRASES,
 }
-_PHRASE_GRAMS = _split(_PHRASES)
-_INTRO_GRAMS = _split(_INTRO)
+#: Every phrase family, in the order their counts are returned by :func:`_phrase_counts`.
+_FAMILIES = (*_PHRASES, *_INTRO)
+
+
+def _phrase_tables() -> tuple[
+    dict[str, tuple[int, ...]], dict[str, tuple[tuple[str, tuple[int, ...]], ...]]
+]:
+    """Index the phrases: one-word ones by word, longer ones by first word (padded with spaces)."""
+    uni: dict[str, list[int]] = {}
+    multi: dict[str, dict[str, list[int]]] = {}
+    for i, family in enumerate(_FAMILIES):
+        for phrase in {**_PHRASES, **_INTRO}[family]:
+            first, *rest = phrase.split()
+            if rest:
+                multi.setdefault(first, {}).setdefault(f" {phrase} ", []).append(i)
+            else:
+                uni.setdefault(first, []).append(i)
+    return (
+        {w: tuple(f) for w, f in uni.items()},
+        {w: tuple((p, tuple(f)) for p, f in d.items()) for w, d in multi.items()},
+    )
+
+
+_UNI, _MULTI = _phrase_tables()
+_FIRST = frozenset(_UNI) | frozenset(_MULTI)
+
+
+def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
+    """Count the phrases of every family (see ``_FAMILIES``) in *words* (``counts``: per word)."""
+    out = [0] * len(_FAMILIES)
+    joined = ""
+    for w in _FIRST.intersection(counts):
+        for i in _UNI.get(w, ()):
+            out[i] += counts[w]
+        multi = _MULTI.get(w)
+        if multi:
+            joined = joined or f" {' '.join(words)} "
+            for padded, families in multi:
+                n = joined.count(padded)
+                if n:
+                    for i in families:
+                        out[i] += n
+    return out
+
+
 _HOWTO_H = re.compile(r"^(?:how (?:to|do|can)|to \w+)")
 _CODE_OPTION = re.compile(
     r"^\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S"
@@ -1011,7 +1021,6 @@ class _Prose:
     words: Mapping[str, int]
 
 
-_ALL_GRAMS = {**_PHRASE_GRAMS, **_INTRO_GRAMS}
 _N_STATS = 25 + len(_INTRO)
 
 
@@ -1038,7 +1047,7 @@ def _prose_stats(text: str) -> _Prose:
     def total(lex: frozenset[str]) -> int:
         return sum(counts[w] for w in lex if w in counts)
 
-    phrases = _phrase_counts(words, counts, _ALL_GRAMS)
+    phrases = _phrase_counts(words, counts)
     return _Prose(
         (
             len(words),
@@ -1051,7 +1060,7 @@ def _prose_stats(text: str) -> _Prose:
             total(_CONCEPT),
             total(_REF_WORDS),
             low.count("let's") + low.count("let us"),
-            *(phrases[f] for f in _PHRASES),
+            *phrases[: len(_PHRASES)],
             len(starts),
             imperative,
             third,
@@ -1061,7 +1070,7 @@ def _prose_stats(text: str) -> _Prose:
             text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
             text.count("--"),
             sum(map(text.count, "0123456789")),
-            *(phrases[f] for f in _INTRO),
+            *phrases[len(_PHRASES) :],
         ),
         counts,
     )
