@@ -60,6 +60,17 @@ def test_no_empty_category_gaps_for_a_tree_without_categories(tmp_path):
     assert gaps_of(tmp_path) == []
 
 
+def test_a_single_page_outside_sphinx_has_no_empty_category_gaps(tmp_path):
+    """Auditing one guide on its own says nothing about the categories it is not in."""
+    (tmp_path / ".git").mkdir()
+    page = tmp_path / "how-to" / "alone.md"
+    page.parent.mkdir()
+    page.write_text("# Alone\n\n1. Run `tidepool sync`.\n", encoding="utf-8")
+    gaps = gaps_of(page)
+    assert by_kind(gaps, "empty-category") == []
+    assert by_kind(gaps, "how-to-without-reference") == ["alone"]
+
+
 def test_how_to_without_reference(sphinx_gaps):
     """rotate-keys and sync-on-a-schedule link the settings; background links nothing."""
     assert by_kind(sphinx_gaps, "how-to-without-reference") == [

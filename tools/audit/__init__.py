@@ -404,7 +404,88 @@ def _merge_nested(trees: dict[Path, Tree], chosen: dict[Path, list[Path]]) -> No
 # --------------------------------------------------------------------------- the audit
 
 
-def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
+def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
+    tree: Tree,
+    chosen: list[Path],
+    changed: set[Path] | None,
+    options: AuditOptions,
+    classifier: _Classifier,
+    base: Path,
+) -> tuple[list[PageResult], list[Gap]]:
+    """Audit the chosen pages of one *tree* and find the tree's gaps."""
+    root = tree.root
+    results: list[PageResult] = []
+    gaps: list[Gap] = []
+    sources = discover(tree)
+    known = {s.path for s in sources}
+    for extra in chosen:
+        if extra.is_file() and extra not in known and extra.is_relative_to(root):
+            rel = PurePosixPath(extra.relative_to(root).as_posix())
+            sources.append(Source(extra, rel, PAGE_FORMATS[extra.suffix]))
+    if options.exclude:
+        sources = [s for s in sources if not any(s.rel.match(p) for p in options.exclude)]
+    selected = _selector(chosen)
+    read: list[tuple[Source, Page | ReadError, Declared]] = []
+    for source in sources:
+        wanted_page = selected(source.path) and (changed is None or source.path in changed)
+        if not (options.gaps or wanted_page):
+            continue  # without gaps, pages not audited need not be read
+        try:
+            page: Page | ReadError = _read(source.path, options.max_bytes)
+        except ReadError as error:
+            page = error
+        front = page.front_matter if not isinstance(page, ReadError) else {}
+        read.append((source, page, declared_category(source.rel, front)))
+    folders = _Folders(tree, (d for _, _, d in read), base)
+    for source, page, declared in read:
+        if not selected(source.path) or (changed is not None and source.path not in changed):
+            continue
+        display = _display(source.path, base)
+        if isinstance(page, ReadError):
+            results.append(_unreadable(source, display, declared, page))
+            continue
+        try:
+            result = _page_result(
+                source,
+                display,
+                page,
+                declared,
+                classifier,
+                folders.for_page(source.rel, declared),
+                options.thresholds,
+            )
+        except (ArithmeticError, LookupError, RecursionError, TypeError, ValueError) as exc:
+            # A page must never stop the audit: report it like an unreadable one.
+            message = (
+                f"could not be classified ({type(exc).__name__}: {exc}); "
+                "this is a bug in the audit, please report it with the page"
+            )
+            result = _unreadable(source, display, declared, ReadError(source.path, message))
+        results.append(result)
+    if options.gaps:
+        properties, commands = _coverage_sources(tree, options)
+        tree_pages = [
+            TreePage(
+                s.docname,
+                _display(s.path, base),
+                d,
+                None if isinstance(p, ReadError) else p,
+            )
+            for s, p, d in read
+        ]
+        gaps.extend(
+            find_gaps(
+                tree,
+                tree_pages,
+                properties=properties,
+                commands=commands,
+                folders=folders.root(),
+            ),
+        )
+    return results, gaps
+
+
+def audit_paths(
     paths: Sequence[Path | str],
     *,
     options: AuditOptions | None = None,
@@ -439,62 +520,11 @@ def audit_paths(  # noqa: C901, PLR0912 - the pipeline, step by step
     results: list[PageResult] = []
     gaps: list[Gap] = []
     for root, tree in trees.items():
-        sources = discover(tree)
-        known = {s.path for s in sources}
-        for extra in chosen[root]:
-            if extra.is_file() and extra not in known and extra.is_relative_to(root):
-                rel = PurePosixPath(extra.relative_to(root).as_posix())
-                sources.append(Source(extra, rel, PAGE_FORMATS[extra.suffix]))
-        if options.exclude:
-            sources = [s for s in sources if not any(s.rel.match(p) for p in options.exclude)]
-        selected = _selector(chosen[root])
-        read: list[tuple[Source, Page | ReadError, Declared]] = []
-        for source in sources:
-            try:
-                page: Page | ReadError = _read(source.path, options.max_bytes)
-            except ReadError as error:
-                page = error
-            front = page.front_matter if not isinstance(page, ReadError) else {}
-            read.append((source, page, declared_category(source.rel, front)))
-        folders = _Folders(tree, (d for _, _, d in read), base)
-        for source, page, declared in read:
-            if not selected(source.path) or (changed is not None and source.path not in changed):
-                continue
-            display = _display(source.path, base)
-            if isinstance(page, ReadError):
-                results.append(_unreadable(source, display, declared, page))
-            else:
-                results.append(
-                    _page_result(
-                        source,
-                        display,
-                        page,
-                        declared,
-                        classifier,
-                        folders.for_page(source.rel, declared),
-                        options.thresholds,
-                    ),
-                )
-        if options.gaps:
-            properties, commands = _coverage_sources(tree, options)
-            tree_pages = [
-                TreePage(
-                    s.docname,
-                    _display(s.path, base),
-                    d,
-                    None if isinstance(p, ReadError) else p,
-                )
-                for s, p, d in read
-            ]
-            gaps.extend(
-                find_gaps(
-                    tree,
-                    tree_pages,
-                    properties=properties,
-                    commands=commands,
-                    folders=folders.root(),
-                ),
-            )
+        tree_results, tree_gaps = _audit_tree(
+            tree, chosen[root], changed, options, classifier, base
+        )
+        results.extend(tree_results)
+        gaps.extend(tree_gaps)
     return AuditResult(
         tuple(results), tuple(gaps), time.perf_counter() - started, tuple(trees.values())
     )

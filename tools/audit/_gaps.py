@@ -5,7 +5,8 @@ a whole tree (even when only some pages are audited) from what the reader
 found on each page; no page is read twice.  The kinds:
 
 ``empty-category``
-    a Diátaxis category with no page (only when some page declares a category).
+    a Diátaxis category with no page (only when some page declares a category,
+    and not when a single page outside any Sphinx project is audited).
 ``schema-property``
     a property of a configuration schema (``hubs[].stage``) that no tutorial or
     how-to guide mentions: by its dotted path in the text, as a key in a YAML
@@ -566,7 +567,7 @@ def find_gaps(
         and p.declared.category in {"tutorial", "how-to"}
     ]
     gaps = [
-        *_empty_categories(pages, folders),
+        *(() if tree.only else _empty_categories(pages, folders)),
         *_coverage(practical, properties, commands),
         *_links(pages),
         *_toctrees(tree, pages),
