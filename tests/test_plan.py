@@ -232,3 +232,17 @@ def test_git_missing_is_named(tmp_path, capsys, monkeypatch):
     code = main(["plan-upgrade", "--git-range", "a..b", "--config-dir", str(CONFIG)])
     assert code == 127
     assert "git is required but was not found on PATH" in capsys.readouterr().err
+
+
+def test_help_lists_each_label_once_with_its_own_punctuation(capsys):
+    """Every label is on its own line with its description as written: no `).;` or `..`."""
+    from deployer.plan.labels import LABELS  # noqa: PLC0415 (only this test needs it)
+
+    assert main(["plan-upgrade", "--help"]) == 0
+    help_text = capsys.readouterr().out
+    lines = [line.strip() for line in help_text.splitlines()]
+    for name, what in LABELS.items():
+        assert lines[lines.index(name) + 1] == what
+    flat = " ".join(help_text.split()).replace("BASE..HEAD", "").replace("...", "")
+    for doubled in (".;", "..", ";;", ").;", ".)"):
+        assert doubled not in flat

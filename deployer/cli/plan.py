@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
 from pathlib import Path
 
@@ -20,14 +21,30 @@ from deployer.plan import (
     plan_to_text,
     plan_upgrade,
 )
-from deployer.plan.labels import LABELS, SKIP_DEPLOY, parse_labels
+from deployer.plan.labels import (
+    DEPLOY_HUBS,
+    LABELS,
+    PREFIX,
+    SKIP_DEPLOY,
+    SKIP_HUB_DEPLOYS,
+    parse_labels,
+)
 from deployer.runner import Runner
 
 __all__ = ["plan_upgrade_command"]
 
 _FORMATTERS = {"json": plan_to_json, "markdown": plan_to_markdown, "text": plan_to_text}
 
-_LABEL_HELP = "; ".join(f"{name} ({what.rstrip('.').lower()})" for name, what in LABELS.items())
+
+def _labels_help() -> str:
+    r"""Return the help paragraph listing every label, one per line (click's ``\b`` block)."""
+    lines = ["\b", "Labels understood by --labels:"]
+    for name, what in LABELS.items():
+        lines += [f"  {name}", f"      {what}"]
+    precedence = (
+        f"{SKIP_DEPLOY} wins over every other label, and {SKIP_HUB_DEPLOYS} over {DEPLOY_HUBS}."
+    )
+    return "\n".join(lines) + "\n\n" + precedence
 
 
 @click.command("plan-upgrade")
@@ -48,7 +65,7 @@ _LABEL_HELP = "; ".join(f"{name} ({what.rstrip('.').lower()})" for name, what in
     default="",
     metavar="JSON",
     help=f"Pull-request labels as a JSON list of names, e.g. '[\"{SKIP_DEPLOY}\"]'. "
-    f"Understood: {_LABEL_HELP}.",
+    f"Names not starting with {PREFIX} are ignored; the labels understood are listed above.",
 )
 @click.option(
     "--format",
@@ -109,3 +126,8 @@ def plan_upgrade_command(  # noqa: PLR0917 (click passes every option)
         changes += changes_from_git(git_range, Runner(), config.root.parent)
     plan = plan_upgrade(config, changes, parse_labels(labels), max_jobs=max_jobs)
     click.echo(_FORMATTERS[output_format](plan), nl=False)
+
+
+plan_upgrade_command.help = "\n\n".join(
+    (inspect.cleandoc(plan_upgrade_command.help or ""), _labels_help())
+)
