@@ -356,3 +356,22 @@ def test_odd_values_file_names_are_problems_not_exceptions(tmp_path: Path) -> No
     assert "File name too long" in missing[0][1]
     assert "'sub' in " in missing[1][1]
     assert "is not a file" in missing[1][1]
+
+
+def test_chart_layout_is_checked_in_encrypted_files_by_their_keys_only(tmp_path: Path) -> None:
+    """sops leaves keys in clear: a jupyterhub hub's secret file must not nest under jupyterhub:."""
+    root = tmp_path / "c"
+    shutil.copytree(CASES / "valid" / "four-providers", root)
+    secret = root / "clusters" / "uk" / "enc-staging.secret.values.yaml"
+    ciphertext = "ENC[AES256_GCM,data:c2VjcmV0,iv:aXZpdml2aXZpdml2,tag:dGFndGFndGFn,type:str]"
+    secret.write_text(
+        secret.read_text().replace("hub:\n", "jupyterhub:\n  hub:\n", 1)
+        + f"dask-gateway: {ciphertext}\n"
+    )
+    problems = validate_config(root, "uk").problems
+    assert [(p.file.rsplit(os.sep, 1)[-1], p.json_path, p.rule) for p in problems] == [
+        ("enc-staging.secret.values.yaml", "$.jupyterhub", "chart-layout"),
+        ("enc-staging.secret.values.yaml", "$.dask-gateway", "chart-layout"),
+    ]
+    assert "edit the file with `sops <file>`" in problems[0].message
+    assert all("ENC[" not in p.message and "c2VjcmV0" not in p.message for p in problems)

@@ -36,6 +36,8 @@ __all__ = ["validate_config"]
 
 _YAML_SUFFIXES: Final = frozenset({".yaml", ".yml", ".json"})
 _ENC_PREFIX: Final = "ENC["
+#: The block sops adds to the files it encrypts.
+_SOPS_KEY: Final = "sops"
 #: The top-level keys of the daskhub layout.
 _DASKHUB_KEYS: Final = frozenset({"jupyterhub", "dask-gateway"})
 
@@ -132,7 +134,7 @@ def _leaves(data: Any, path: JsonPath) -> list[tuple[JsonPath, Any]]:  # noqa: A
 
 def _sops_findings(data: Any) -> list[Finding]:  # noqa: ANN401 - any document
     """Check a file that must be sops-encrypted; the findings never quote a value."""
-    sops = data.get("sops") if isinstance(data, dict) else None
+    sops = data.get(_SOPS_KEY) if isinstance(data, dict) else None
     if not isinstance(sops, dict) or "mac" not in sops:
         message = (
             "file is named *secret* but is not sops-encrypted: "
@@ -142,7 +144,7 @@ def _sops_findings(data: Any) -> list[Finding]:  # noqa: ANN401 - any document
     findings: list[Finding] = []
     assert isinstance(data, dict)  # noqa: S101 - narrowed by the sops check above
     for key, value in data.items():
-        if key == "sops":
+        if key == _SOPS_KEY:
             continue
         for path, leaf in _leaves(value, (key,)):
             if isinstance(leaf, str) and leaf.startswith(_ENC_PREFIX) and leaf.endswith("]"):
@@ -156,7 +158,7 @@ def _sops_findings(data: Any) -> list[Finding]:  # noqa: ANN401 - any document
 
 
 def _sops_block(data: Any) -> bool:  # noqa: ANN401 - any document
-    return isinstance(data, dict) and isinstance(data.get("sops"), dict)
+    return isinstance(data, dict) and isinstance(data.get(_SOPS_KEY), dict)
 
 
 class _Checker:
@@ -432,13 +434,14 @@ class _Checker:
             if _is_secret(path):
                 for finding in _sops_findings(doc.data):
                     self.add(path, finding)
-                continue
-            self.check_misnamed(path, doc.data)
-            if "hub" in kinds and not _sops_block(doc.data):
-                for finding in schema_findings("hub", doc.data):
-                    self.add(path, finding)
-                for chart, label in cluster.layouts.get(path, {}).items():
-                    self.check_layout(path, doc.data, chart, label)
+            else:
+                self.check_misnamed(path, doc.data)
+                if "hub" in kinds and not _sops_block(doc.data):
+                    for finding in schema_findings("hub", doc.data):
+                        self.add(path, finding)
+            # sops leaves keys in clear, so encrypted files are checked for their layout too.
+            for chart, label in cluster.layouts.get(path, {}).items():
+                self.check_layout(path, doc.data, chart, label)
 
     def check_misnamed(self, path: Path, data: Any) -> None:  # noqa: ANN401 - any document
         if _sops_block(data):
@@ -446,29 +449,35 @@ class _Checker:
                 "file is sops-encrypted but its name has no 'secret', so it would be "
                 "deployed encrypted: rename it, e.g. enc-<hub>.secret.values.yaml"
             )
-            self.add(path, Finding(("sops",), "misnamed-encrypted", message))
+            self.add(path, Finding((_SOPS_KEY,), "misnamed-encrypted", message))
 
     def check_layout(self, path: Path, data: Any, chart: str, label: str) -> None:  # noqa: ANN401
-        """Check that a hub values file uses the layout of the hub's chart."""
+        """Check that the top-level keys of a hub values file follow the layout of the hub's chart.
+
+        Only keys are read (never values), so sops-encrypted files are
+        checked too, their ``sops`` block aside.
+        """
         if not isinstance(data, dict) or chart not in self.charts:
             return
         pin = self.load(self.charts[chart]).data
         chart_name = pin.get("name") if isinstance(pin, dict) else None
         shown = repr(chart) if chart_name == chart else f"{chart!r} ({chart_name})"
+        keys = [key for key in data if key != _SOPS_KEY]
+        how = "; edit the file with `sops <file>`" if _sops_block(data) else ""
         if chart_name == "daskhub":
-            for key in data:
+            for key in keys:
                 if key in _jupyterhub_keys():
                     message = (
                         f"{label} uses chart {shown}: move {key!r} under "
-                        "jupyterhub: (the daskhub layout)"
+                        f"jupyterhub: (the daskhub layout){how}"
                     )
                     self.add(path, Finding((key,), "chart-layout", message))
         elif chart_name == "jupyterhub":
-            for key in data:
+            for key in keys:
                 if key in _DASKHUB_KEYS:
                     message = (
                         f"{label} uses chart {shown}, which has no {key!r}: "
-                        "put the JupyterHub values at the top level, or use a daskhub chart"
+                        f"put the JupyterHub values at the top level, or use a daskhub chart{how}"
                     )
                     self.add(path, Finding((key,), "chart-layout", message))
 
