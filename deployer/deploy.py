@@ -203,8 +203,10 @@ def deploy_hubs(
                 logger.error("hub %s of %s failed: %s", hub.name, cluster.name, exc)  # noqa: TRY400 (the output is in the message)
                 result = ReleaseResult(cluster.name, hub.name, ok=False, error=str(exc))
             else:
-                done = "checked (dry run)" if runner.dry_run else "deployed"
-                logger.info("hub %s of %s %s", hub.name, cluster.name, done)
+                if runner.dry_run:
+                    logger.info("hub %s of %s: dry run, nothing deployed", hub.name, cluster.name)
+                else:
+                    logger.info("hub %s of %s deployed", hub.name, cluster.name)
                 result = ReleaseResult(cluster.name, hub.name, ok=True)
             report.results.append(result)
             if on_result is not None:

@@ -214,8 +214,12 @@ def test_dry_run_needs_no_program_and_prints_the_exact_commands(monkeypatch, tmp
     assert " helm upgrade --install staging jupyterhub --repo " in lines[2]
     rollout = "kubectl rollout status deployment/hub --namespace staging --timeout 10m"
     assert lines[3].endswith(f"{rollout} --context hpc-campus-admin")
-    code, out, _ = run(capsys, "deploy-support", "nasa", "--dry-run")
+    assert err.splitlines() == [
+        f"hub {hub} of hpc-campus: dry run, nothing deployed" for hub in ("staging", "prod")
+    ]
+    code, out, err = run(capsys, "deploy-support", "nasa", "--dry-run")
     assert code == 0
+    assert "deployed" not in err
     assert out.splitlines()[0].endswith("aws eks update-kubeconfig --name nasa --region us-west-2")
 
 
