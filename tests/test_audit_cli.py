@@ -140,6 +140,18 @@ def test_overlapping_paths_audit_each_page_once(capsys):
     assert out.splitlines()[-1].startswith("6 page(s)")
 
 
+def test_a_category_folder_given_alone_keeps_its_category(capsys, tmp_path, monkeypatch):
+    """Outside Sphinx, docs/how-to given on its own is still how-to, with advice beside it."""
+    (tmp_path / ".git").mkdir()
+    shutil.copytree(DATA / "sphinx-md" / "how-to", tmp_path / "docs" / "how-to")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "docs/how-to", *QUIET, "--fail-on", "misfiled")
+    assert code == 1
+    assert ("docs/how-to/background.md:1: misfiled: reads as explanation (confidence ") in out
+    assert "(folder docs/how-to/): move it to docs/explanation/ or rewrite it" in out
+    assert "empty-category" not in out
+
+
 def test_no_gaps(capsys):
     _, out, _ = run(capsys, SPHINX, "--no-gaps")
     assert "gap:" not in out

@@ -18,6 +18,7 @@ are computed over the whole tree the pages belong to.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 import time
@@ -175,6 +176,11 @@ def _display(path: Path, base: Path) -> str:
     return "." if text == prefix[:-1] else text
 
 
+def _folder_prefix(folder: Path, base: Path) -> str:
+    shown = _display(folder, base)
+    return "" if shown in {"", "."} else shown.rstrip("/") + "/"
+
+
 class _Folders:
     """Where pages of each category go, as messages show it (``docs/explanation/``).
 
@@ -189,8 +195,9 @@ class _Folders:
             if d.category and d.source == "folder" and d.folder:
                 parent = posixpath.dirname(d.folder)
                 self._by_parent.setdefault((parent, d.category), d.folder)
-        root = _display(tree.root, base)
-        self._prefix = "" if root in {"", "."} else root.rstrip("/") + "/"
+        self._category_base = tree.category_base
+        self._base = base
+        self._root_prefix = _folder_prefix(tree.root, base)
 
     def for_page(self, rel: PurePosixPath, declared: Declared) -> dict[str, str]:
         """Return category → folder for the page at *rel* (relative to the tree)."""
@@ -208,8 +215,24 @@ class _Folders:
                 ),
                 None,
             )
-            found[category] = f"{self._prefix}{folder or CATEGORY_FOLDERS[category]}/"
+            if folder:
+                found[category] = self._show(folder) + "/"
+            elif declared.folder:  # beside the page's own category folder
+                found[category] = (
+                    self._show(posixpath.join(start, CATEGORY_FOLDERS[category])) + "/"
+                )
+            else:
+                found[category] = f"{self._root_prefix}{CATEGORY_FOLDERS[category]}/"
         return found
+
+    def shown(self, declared: Declared) -> Declared:
+        """Return *declared* with its folder as messages show it (relative to the current one)."""
+        if not declared.folder:
+            return declared
+        return dataclasses.replace(declared, folder=self._show(declared.folder))
+
+    def _show(self, folder: str) -> str:
+        return _display(self._category_base / folder, self._base)
 
     def root(self) -> dict[str, str]:
         """Return category → folder at the tree's root."""
@@ -404,6 +427,13 @@ def _merge_nested(trees: dict[Path, Tree], chosen: dict[Path, list[Path]]) -> No
 # --------------------------------------------------------------------------- the audit
 
 
+def _category_path(source: Source, tree: Tree) -> PurePosixPath:
+    """Return the page's path below the folder its category folders are looked for in."""
+    if tree.category_base == tree.root:
+        return source.rel
+    return PurePosixPath(_display(source.path, tree.category_base))
+
+
 def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
     tree: Tree,
     chosen: list[Path],
@@ -435,7 +465,7 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
         except ReadError as error:
             page = error
         front = page.front_matter if not isinstance(page, ReadError) else {}
-        read.append((source, page, declared_category(source.rel, front)))
+        read.append((source, page, declared_category(_category_path(source, tree), front)))
     folders = _Folders(tree, (d for _, _, d in read), base)
     for source, page, declared in read:
         if not selected(source.path) or (changed is not None and source.path not in changed):
@@ -449,9 +479,9 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
                 source,
                 display,
                 page,
-                declared,
+                folders.shown(declared),
                 classifier,
-                folders.for_page(source.rel, declared),
+                folders.for_page(_category_path(source, tree), declared),
                 options.thresholds,
             )
         except (ArithmeticError, LookupError, RecursionError, TypeError, ValueError) as exc:

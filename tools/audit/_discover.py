@@ -73,6 +73,14 @@ class Tree:
     #: Suffixes of the tree's pages (a Sphinx project's ``source_suffix``).
     suffixes: frozenset[str] = frozenset(PAGE_FORMATS)
     only: tuple[Path, ...] = field(default=())  #: when set, the tree is just these files
+    #: The folder the category folders are looked for below: the Sphinx project,
+    #: or else the repository (so ``docs/how-to`` given alone is still how-to).
+    base: Path | None = None
+
+    @property
+    def category_base(self) -> Path:
+        """The folder page paths are taken relative to when finding category folders."""
+        return self.base or self.root
 
 
 def _conf_values(conf: Path) -> dict[str, object]:
@@ -130,7 +138,8 @@ def find_tree(path: Path) -> Tree:
 
     The nearest folder at or above *path* that holds a ``conf.py`` (not above
     the repository root) is a Sphinx tree.  Otherwise a folder is its own tree
-    and a single file is a tree of one page.  Raises
+    and a single file is a tree of one page; their category folders are looked
+    for up to the repository root.  Raises
     :class:`~tools.audit._errors.AuditUsageError` if *path* does not exist.
     """
     path = path.absolute()
@@ -138,14 +147,16 @@ def find_tree(path: Path) -> Tree:
         msg = f"{path}: no such file or folder; give a docs folder or a page"
         raise AuditUsageError(msg)
     start = path if path.is_dir() else path.parent
+    top = Path(path.anchor)
     for folder in (start, *start.parents):
         if (folder / "conf.py").is_file():
             return _sphinx_tree(folder)
         if (folder / ".git").exists():
+            top = folder
             break
     if path.is_dir():
-        return Tree(root=path)
-    return Tree(root=path.parent, only=(path,))
+        return Tree(root=path, base=top)
+    return Tree(root=path.parent, only=(path,), base=top)
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:

@@ -6,7 +6,8 @@ found on each page; no page is read twice.  The kinds:
 
 ``empty-category``
     a Diátaxis category with no page (only when some page declares a category,
-    and not when a single page outside any Sphinx project is audited).
+    and not when a single page, or a folder inside a category folder, is
+    audited outside a Sphinx project).
 ``schema-property``
     a property of a configuration schema (``hubs[].stage``) that no tutorial or
     how-to guide mentions: by its dotted path in the text, as a key in a YAML
@@ -559,6 +560,14 @@ def find_gaps(
     tutorials and how-to guides should mention; *folders* maps a category to
     its folder as reports show it.
     """
+    # A folder inside a category folder (docs/how-to given alone) is not the whole docs.
+    base = tree.base or tree.root
+    in_category = tree.root != base and (
+        declared_category(
+            PurePosixPath(tree.root.relative_to(base).as_posix(), "x.md"), {}
+        ).category
+        is not None
+    )
     practical = [
         p.page
         for p in pages
@@ -567,7 +576,7 @@ def find_gaps(
         and p.declared.category in {"tutorial", "how-to"}
     ]
     gaps = [
-        *(() if tree.only else _empty_categories(pages, folders)),
+        *(() if tree.only or in_category else _empty_categories(pages, folders)),
         *_coverage(practical, properties, commands),
         *_links(pages),
         *_toctrees(tree, pages),
