@@ -375,3 +375,21 @@ def test_chart_layout_is_checked_in_encrypted_files_by_their_keys_only(tmp_path:
     ]
     assert "edit the file with `sops <file>`" in problems[0].message
     assert all("ENC[" not in p.message and "c2VjcmV0" not in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [(b"!hunter2-tag", "unknown-tag"), (b"caf\xe9-hunter2", "not-utf8")],
+)
+def test_refusals_in_secret_files_do_not_quote_the_file(
+    tmp_path: Path, value: bytes, rule: str
+) -> None:
+    """A plain-text secret starting with '!' reads as a YAML tag: the message must not show it."""
+    root = tmp_path / "c"
+    shutil.copytree(CASES / "valid" / "four-providers", root)
+    secret = root / "clusters" / "uk" / "enc-staging.secret.values.yaml"
+    secret.write_bytes(b"hub:\n  client_secret: " + value + b"\n")
+    problems = [p for p in validate_config(root).problems if p.file.endswith(secret.name)]
+    assert [p.rule for p in problems] == [rule]
+    assert "hunter2" not in problems[0].message
+    assert "0xe9" not in problems[0].message

@@ -34,6 +34,15 @@ if TYPE_CHECKING:
 
 __all__ = ["validate_config"]
 
+#: Messages for refusals whose usual wording quotes a piece of the file, for secret files.
+_SECRET_SAFE_MESSAGES: Final = {
+    # The "tag" may be a secret value that starts with '!'.
+    "unknown-tag": (
+        "a YAML tag (!...) is not allowed: if a value starts with '!', quote it "
+        "(the tag is not shown: this is a secret file)"
+    ),
+    "not-utf8": "file is not UTF-8: save it as UTF-8",
+}
 _YAML_SUFFIXES: Final = frozenset({".yaml", ".yml", ".json"})
 _ENC_PREFIX: Final = "ENC["
 #: The block sops adds to the files it encrypts.
@@ -189,7 +198,10 @@ class _Checker:
             if doc.error is not None:
                 error = doc.error
                 position = (error.line, error.column)
-                finding = Finding(error.json_path, error.rule, error.message, position=position)
+                message = error.message
+                if _is_secret(path):
+                    message = _SECRET_SAFE_MESSAGES.get(error.rule, message)
+                finding = Finding(error.json_path, error.rule, message, position=position)
                 self.add(path, finding)
         return doc
 
