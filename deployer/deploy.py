@@ -107,14 +107,19 @@ def _chart(config: Config, chart_id: str) -> Chart:
 def helm_upgrade_command(
     release: str,
     chart: Chart,
-    values: Sequence[Path],
+    values: Sequence[Path | str],
     *,
     namespace: str,
     timeout: str = DEFAULT_TIMEOUT,
     debug: bool = False,
     context: str | None = None,
 ) -> list[str]:
-    """Return the ``helm upgrade --install`` command line for one release."""
+    """Return the ``helm upgrade --install`` command line for one release.
+
+    The one place the command is built: ``deployer deploy`` runs it and the
+    README of ``deployer export-hub`` shows it, with the same ``--wait
+    --timeout``.
+    """
     if chart.repository.startswith("oci://"):
         source = [f"{chart.repository.rstrip('/')}/{chart.name}"]
     else:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from deployer._fs import write_if_changed
+from deployer.deploy import helm_upgrade_command
 from deployer.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -32,24 +33,12 @@ def exported_names(hub: Hub) -> list[str]:
     return [f"{number:02d}-{path.name}" for number, path in enumerate(hub.values_files, start=1)]
 
 
-def _chart_ref(chart: Chart) -> list[str]:
-    if chart.repository.startswith("oci://"):
-        return [f"{chart.repository.rstrip('/')}/{chart.name}"]
-    return [chart.name, "--repo", chart.repository]
-
-
 def helm_readme(hub: Hub, chart: Chart) -> str:
     """Return the README.md of an exported hub."""
     names = exported_names(hub)
     secret = [name for name in names if "secret" in name]
-    values: list[str] = []
-    for name in names:
-        values += ["--values", f"decrypted-{name}" if name in secret else name]
-    helm = [
-        "helm", "upgrade", "--install", hub.name, *_chart_ref(chart),
-        "--version", chart.version, "--namespace", hub.name, "--create-namespace",
-        *values, "--wait",
-    ]  # fmt: skip
+    values = [f"decrypted-{name}" if name in secret else name for name in names]
+    helm = helm_upgrade_command(hub.name, chart, values, namespace=hub.name)
     lines = [
         f"# {hub.display_name} ({hub.name})",
         "",

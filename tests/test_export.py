@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import yaml
 
 from deployer.cli import main
 from deployer.config import read_config_fast
+from deployer.deploy import DEFAULT_TIMEOUT, helm_upgrade_command
 
 ROOT = Path(__file__).parent.parent
 CONFIG = ROOT / "config"
@@ -107,3 +109,18 @@ def test_a_missing_values_file_leaves_no_partial_export(tmp_path, capsys):
     assert "prod.values.yaml" in capsys.readouterr().err
     assert not dest.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config"]
+
+
+def test_readme_waits_as_long_as_deploy_does(tmp_path, capsys):
+    """The README's helm command is the one deploy runs, `--wait --timeout 10m` included."""
+    config = read_config_fast(CONFIG)
+    hub = config.cluster("nasa").hub("prod")
+    dest = tmp_path / "out"
+    assert export(capsys, "nasa", "prod", str(dest))[0] == 0
+    readme = (dest / "README.md").read_text()
+    helm_line = next(line for line in readme.splitlines() if line.startswith("$ helm "))
+    words = shlex.split(helm_line.removeprefix("$ "))
+    assert words[-3:] == ["--wait", "--timeout", DEFAULT_TIMEOUT]
+    values = [words[i + 1] for i, word in enumerate(words) if word == "--values"]
+    chart = config.charts[hub.chart]
+    assert words == helm_upgrade_command(hub.name, chart, values, namespace=hub.name)
