@@ -156,6 +156,25 @@ def test_health_page_can_be_turned_off(tmp_path):
     assert len(_warnings(done.stderr, src)) == 3
 
 
+def test_a_project_without_myst_gets_warnings_but_no_health_page(tmp_path):
+    """A reST-only project: findings are warnings at the .rst page; the MyST page is skipped."""
+    src = tmp_path / "src"
+    shutil.copytree(DATA / "rst-tree", src)
+    (src / "conf.py").write_text(
+        'extensions = ["tools.audit.sphinxext"]\ndiataxis_schema_dirs = []\ndiataxis_cli = ""\n'
+        'source_suffix = {".rst": "restructuredtext", ".txt": "restructuredtext"}\n'
+        'root_doc = "notes"\n',
+        encoding="utf-8",
+    )
+    shutil.copy(src / "topics" / "why-snapshots.rst", src / "howto" / "why.rst")
+    done = _build(src)
+    assert done.returncode == 0, done.stderr
+    assert not (src / HEALTH).exists()
+    assert [(path, kind) for path, _, kind, _ in _warnings(done.stderr, src)] == [
+        ("howto/why.rst", "diataxis.misfiled")
+    ]
+
+
 def test_schema_and_cli_sources_come_from_conf_py(tmp_path):
     """Relative schema folders are relative to conf.py; the CLI is any importable click command."""
     shutil.copytree(DATA / "schemas", tmp_path / "schemas")

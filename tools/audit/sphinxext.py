@@ -172,6 +172,9 @@ def _builder_inited(app: Sphinx) -> None:
 
     config = app.config
     health = str(config.diataxis_health_page or "").strip("/")
+    if health and ".md" not in config.source_suffix:
+        logger.info("diataxis: no health page: it is written in MyST and .md is not a source here")
+        health = ""
     exclude = [*config.exclude_patterns, *config.diataxis_exclude]
     if health:
         exclude += [f"{health}.md", f"{health}.rst"]
