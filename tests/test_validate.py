@@ -393,3 +393,28 @@ def test_refusals_in_secret_files_do_not_quote_the_file(
     assert [p.rule for p in problems] == [rule]
     assert "hunter2" not in problems[0].message
     assert "0xe9" not in problems[0].message
+
+
+def test_repeated_list_items_are_reported_at_each_repeat_without_the_whole_list() -> None:
+    schema = {"type": "object", "properties": {"users": {"type": "array", "uniqueItems": True}}}
+    users = [f"user{i}" for i in range(50)] + ["user3", "user7"]
+    findings = validator_findings(Draft202012Validator(schema), "hub", {"users": users})
+    assert [(f.path, f.message) for f in findings] == [
+        (("users", 50), "'users' lists 'user3' again (first as item 4): keep one"),
+        (("users", 51), "'users' lists 'user7' again (first as item 8): keep one"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("schema", "value", "message"),
+    [
+        ({"type": "object", "minProperties": 1}, {}, "'x' must have at least 1 entry"),
+        ({"type": "number", "minimum": 1}, 0, "'x' must be at least 1 (got 0)"),
+        ({"type": "number", "exclusiveMinimum": 0}, 0, "'x' must be more than 0 (got 0)"),
+    ],
+)
+def test_bounds_are_worded_for_operators(
+    schema: dict[str, object], value: object, message: str
+) -> None:
+    validator = Draft202012Validator({"type": "object", "properties": {"x": schema}})
+    assert [f.message for f in validator_findings(validator, "hub", {"x": value})] == [message]

@@ -192,8 +192,29 @@ def _findings(kind: str, error: ValidationError, data: Any) -> Iterator[Finding]
     elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
         for key, message in _additional_messages(error, where):
             yield Finding((*path, key), "schema", message, details=details)
+    elif error.validator == "uniqueItems" and isinstance(error.instance, list):
+        # At each repeat, not the whole list (which can be hundreds of user names).
+        for index, first, item in _repeats(error.instance):
+            shown = repr(item) if isinstance(item, str | int | float | bool) else "a value"
+            message = f"{where} lists {shown} again (first as item {first + 1}): keep one"
+            yield Finding((*path, index), "schema", message, details=details)
     else:
         yield Finding(path, "schema", _simple_message(error, where), details=details)
+
+
+def _repeats(items: list[Any]) -> list[tuple[int, int, Any]]:
+    """Every item equal to an earlier one: its index, the earlier one's index, the item."""
+    found: list[tuple[int, int, Any]] = []
+    for index, item in enumerate(items):
+        first = next((j for j in range(index) if _same(items[j], item)), None)
+        if first is not None:
+            found.append((index, first, item))
+    return found
+
+
+def _same(a: object, b: object) -> bool:
+    """Equality as JSON Schema sees it: ``1`` and ``true`` differ."""
+    return type(a) is type(b) and a == b if isinstance(a, bool) or isinstance(b, bool) else a == b
 
 
 def _required_messages(kind: str, error: ValidationError, data: Any, where: str) -> list[str]:  # noqa: ANN401
@@ -269,6 +290,11 @@ def _simple_message(error: ValidationError, where: str) -> str:
             else f"{where} must match {value} (got {instance!r})"
         ),
         "minItems": lambda: f"{where} must have at least {value} item{'s' if value != 1 else ''}",
+        "minProperties": lambda: (
+            f"{where} must have at least {value} entr{'ies' if value != 1 else 'y'}"
+        ),
+        "minimum": lambda: f"{where} must be at least {value} (got {instance!r})",
+        "exclusiveMinimum": lambda: f"{where} must be more than {value} (got {instance!r})",
         "not": lambda: (
             f"{where}: {description.strip()}"
             if isinstance(description, str)
