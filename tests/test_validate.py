@@ -7,13 +7,14 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from deployer.errors import UsageError
+from deployer.errors import ConfigError, UsageError
 from deployer.validate import (
     RULES,
     Problem,
@@ -25,6 +26,9 @@ from deployer.validate import (
     validate_config,
 )
 from deployer.validate._schema import validator_findings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 CASES = Path(__file__).parent / "data" / "configs"
 GOLDEN_RULE = re.compile(r"\[([a-z0-9-]+)\]$")
@@ -418,3 +422,22 @@ def test_bounds_are_worded_for_operators(
 ) -> None:
     validator = Draft202012Validator({"type": "object", "properties": {"x": schema}})
     assert [f.message for f in validator_findings(validator, "hub", {"x": value})] == [message]
+
+
+def test_a_folder_that_cannot_be_listed_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permissions cannot be tested as root, so the operating system's refusal is simulated."""
+    root = tmp_path / "c"
+    shutil.copytree(CASES / "valid" / "minimal", root)
+    listing = Path.iterdir
+
+    def refuse(folder: Path) -> Iterator[Path]:
+        if folder.name == "charts":
+            raise PermissionError(13, "Permission denied")
+        return listing(folder)
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"^c/charts: cannot list the folder: Permission denied$"):
+        validate_config("c")

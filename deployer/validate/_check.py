@@ -23,7 +23,7 @@ from deployer.config._yaml import (
     parse_yaml,
     read_text,
 )
-from deployer.errors import UsageError
+from deployer.errors import ConfigError, UsageError
 from deployer.schemas import load_schema
 from deployer.validate._report import Problem, Report, json_path
 from deployer.validate._rules import Severity
@@ -214,7 +214,7 @@ class _Checker:
         charts_dir = self.root / "charts"
         if not charts_dir.is_dir():
             return
-        for entry in sorted(charts_dir.iterdir()):
+        for entry in sorted(_entries(charts_dir)):
             if entry.suffix in {".yaml", ".yml"} and entry.is_file():
                 self.charts[entry.stem] = entry
 
@@ -601,11 +601,20 @@ def _cluster_folders(root: Path) -> list[Path]:
     clusters_dir = root / "clusters"
     if not clusters_dir.is_dir():
         message = (
-            f"{clusters_dir} is not a folder: point --config-dir at the folder "
+            f"{display_path(clusters_dir)} is not a folder: point --config-dir at the folder "
             "holding clusters/ and charts/"
         )
         raise UsageError(message)
-    return sorted(p for p in clusters_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return sorted(p for p in _entries(clusters_dir) if p.is_dir() and not p.name.startswith("."))
+
+
+def _entries(folder: Path) -> list[Path]:
+    """List *folder*; one that cannot be listed is a ConfigError, not a traceback."""
+    try:
+        return list(folder.iterdir())
+    except OSError as exc:
+        message = f"{display_path(folder)}: cannot list the folder: {exc.strerror}"
+        raise ConfigError(message) from None
 
 
 def validate_config(root: Path | str, cluster: str | None = None, hub: str | None = None) -> Report:
