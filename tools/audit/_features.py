@@ -487,6 +487,7 @@ _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "gr
 _TO_WORDS = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalpha() and c.islower()) and c not in "'-"}
 )
+_NO_DIGITS = str.maketrans("", "", "0123456789")
 #: Sentence ends become newlines (sentences = splitlines()).
 _TO_SENTENCES = str.maketrans({"?": ".\n", "!": ".\n"})
 _LEAD = " \t*_\"'(`[>-"
@@ -1045,7 +1046,7 @@ def _prose_stats(text: str) -> _Prose:
     short = sum(1 for x in sentences if x and x.count(" ") < 7)  # noqa: PLR2004 - under 8 words
 
     def total(lex: frozenset[str]) -> int:
-        return sum(counts[w] for w in lex if w in counts)
+        return sum(map(counts.__getitem__, lex.intersection(counts)))
 
     phrases = _phrase_counts(words, counts)
     return _Prose(
@@ -1069,7 +1070,7 @@ def _prose_stats(text: str) -> _Prose:
             text.count("`") // 2,
             text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
             text.count("--"),
-            sum(map(text.count, "0123456789")),
+            len(text) - len(text.translate(_NO_DIGITS)),
             *phrases[len(_PHRASES) :],
         ),
         counts,
