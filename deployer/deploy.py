@@ -48,17 +48,36 @@ SUPPORT_RELEASE = "support"
 
 @dataclass(frozen=True, slots=True)
 class ReleaseResult:
-    """The outcome of one release; ``hub`` is None for the support release."""
+    """The outcome of one release; ``hub`` is None for the support release.
+
+    ``dry_run`` is true when the release was only rehearsed: its commands
+    were printed, nothing was deployed.
+    """
 
     cluster: str
     hub: str | None
     ok: bool
     error: str = ""
+    dry_run: bool = False
 
-    def to_record(self) -> dict[str, object]:
-        """Return the result record read by ``deployer filter-jobs``."""
+    @property
+    def result(self) -> str:
+        """Return ``success``, ``failure`` or, for a rehearsal that went well, ``dry-run``."""
+        if not self.ok:
+            return "failure"
+        return "dry-run" if self.dry_run else "success"
+
+    def to_record(self, attempt: int | None = None) -> dict[str, object]:
+        """Return the result record read by ``deployer filter-jobs``.
+
+        *attempt* (GitHub's run attempt) lets the latest attempt of a release
+        decide when a canary is re-run.
+        """
         where: dict[str, object] = {"support": True} if self.hub is None else {"hub": self.hub}
-        return {"cluster": self.cluster, **where, "result": "success" if self.ok else "failure"}
+        record: dict[str, object] = {"cluster": self.cluster, **where, "result": self.result}
+        if attempt is not None:
+            record["attempt"] = attempt
+        return record
 
 
 @dataclass
@@ -212,7 +231,7 @@ def deploy_hubs(
                     logger.info("hub %s of %s: dry run, nothing deployed", hub.name, cluster.name)
                 else:
                     logger.info("hub %s of %s deployed", hub.name, cluster.name)
-                result = ReleaseResult(cluster.name, hub.name, ok=True)
+                result = ReleaseResult(cluster.name, hub.name, ok=True, dry_run=runner.dry_run)
             report.results.append(result)
             if on_result is not None:
                 on_result(result)
@@ -252,7 +271,7 @@ def deploy_support(
             logger.error("support release of %s failed: %s", cluster.name, exc)  # noqa: TRY400 (the output is in the message)
             result = ReleaseResult(cluster.name, None, ok=False, error=str(exc))
         else:
-            result = ReleaseResult(cluster.name, None, ok=True)
+            result = ReleaseResult(cluster.name, None, ok=True, dry_run=runner.dry_run)
         report.results.append(result)
         if on_result is not None:
             on_result(result)

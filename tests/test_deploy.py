@@ -21,6 +21,12 @@ CONFIG = ROOT / "config"
 CLUSTERS = CONFIG / "clusters"
 
 
+@pytest.fixture(autouse=True)
+def _no_run_attempt(monkeypatch):
+    """Tests run outside GitHub Actions, even when GitHub Actions runs them."""
+    monkeypatch.delenv("GITHUB_RUN_ATTEMPT", raising=False)
+
+
 @pytest.fixture
 def fakes(monkeypatch, tmp_path):
     return recording.install(monkeypatch, tmp_path)
@@ -259,3 +265,59 @@ def test_an_invalid_cluster_is_not_deployed(fakes, tmp_path, capsys):
     assert "cluster 'leap' is not valid" in err
     assert "cluster.yaml:" in err
     assert fakes.commands() == []
+
+
+def test_a_dry_run_records_a_rehearsal_not_a_success(monkeypatch, tmp_path, capsys):
+    """A dry run records `dry-run`; filter-jobs keeps the prod jobs only when given --dry-run."""
+    monkeypatch.setenv("PATH", str(tmp_path))  # no program is needed, none is run
+    results = tmp_path / "results" / "staging.jsonl"
+    code, _, err = run(
+        capsys, "deploy", "nasa", "staging", "--dry-run", "--results-file", str(results)
+    )
+    assert code == 0, err
+    code, _, err = run(
+        capsys, "deploy-support", "nasa", "--dry-run", "--results-file", str(results)
+    )
+    assert code == 0, err
+    assert [json.loads(line) for line in results.read_text().splitlines()] == [
+        {"cluster": "nasa", "hub": "staging", "result": "dry-run"},
+        {"cluster": "nasa", "support": True, "result": "dry-run"},
+    ]
+    plan = {
+        "support": [{"cluster": "nasa"}],
+        "staging": [{"cluster": "nasa", "hub": "staging"}],
+        "prod": [{"cluster": "nasa", "hub": "prod", "targets": ["nasa prod"]}],
+    }
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    argv = ["filter-jobs", "--plan", str(plan_file), "--results", str(results.parent)]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["prod"] == []
+    assert "canary only rehearsed (dry run): staging" in out["dropped"][0]["reason"]
+    assert main([*argv, "--dry-run"]) == 0
+    assert json.loads(capsys.readouterr().out)["prod"] == plan["prod"]
+
+
+def test_results_carry_the_run_attempt(fakes, capsys, monkeypatch, tmp_path):
+    """GitHub's run attempt (or --attempt) orders the records of a re-run canary."""
+    results = tmp_path / "results.jsonl"
+    monkeypatch.setenv("GITHUB_RUN_ATTEMPT", "3")
+    assert run(capsys, "deploy", "nasa", "staging", "--results-file", str(results))[0] == 0
+    argv = ["deploy-support", "nasa", "--results-file", str(results), "--attempt", "4"]
+    assert run(capsys, *argv)[0] == 0
+    assert [json.loads(line) for line in results.read_text().splitlines()] == [
+        {"cluster": "nasa", "hub": "staging", "result": "success", "attempt": 3},
+        {"cluster": "nasa", "support": True, "result": "success", "attempt": 4},
+    ]
+    assert fakes.commands()
+
+
+def test_an_unwritable_results_file_stops_before_deploying(fakes, capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run(capsys, "deploy", "nasa", "--results-file", str(blocker / "r.jsonl"))
+    assert code == 2
+    assert "cannot write --results-file" in err
+    assert "Traceback" not in err
+    assert "helm" not in [c[0] for c in fakes.commands()]

@@ -14,9 +14,10 @@ from deployer.plan.filter import filter_jobs, read_results
 CONFIG = Path(__file__).parent.parent / "config"
 
 
-def ok(cluster, hub=None, result="success"):
+def ok(cluster, hub=None, result="success", attempt=None):
     where = {"support": True} if hub is None else {"hub": hub}
-    return {"cluster": cluster, **where, "result": result}
+    record = {"cluster": cluster, **where, "result": result}
+    return record if attempt is None else {**record, "attempt": attempt}
 
 
 @pytest.fixture
@@ -149,6 +150,9 @@ def test_results_from_a_folder_of_json_lines_and_lists(tmp_path):
     [
         '{"cluster": "uk", "result": "success"}',
         '[{"cluster": "uk", "hub": "s", "result": "fine"}]',
+        '{"cluster": "uk", "hub": "s", "result": "success", "attempt": 0}',
+        '{"cluster": "uk", "hub": "s", "result": "success", "attempt": "2"}',
+        '{"cluster": "uk", "hub": "s", "result": "success", "attempt": true}',
         "not json",
     ],
 )
@@ -187,3 +191,79 @@ def test_cli_rejects_a_plan_that_is_not_a_plan(tmp_path, capsys):
     plan_file.write_text("[1, 2]")
     assert main(["filter-jobs", "--plan", str(plan_file), "--results", str(plan_file)]) == 2
     assert "plan-upgrade --format json" in capsys.readouterr().err
+
+
+def rehearsed(plan):
+    """What `deploy --dry-run --results-file` records for every planned release."""
+    return [{**record, "result": "dry-run"} for record in all_passed(plan)]
+
+
+def test_a_rehearsal_is_not_a_passed_canary(plan):
+    """Dry-run results drop every prod job, and the reason says the canaries were only rehearsed."""
+    result = filter_jobs(plan, rehearsed(plan))
+    assert result.prod == ()
+    assert {d.cluster for d in result.dropped} == {j["cluster"] for j in plan["prod"]}
+    nasa = next(d for d in result.dropped if d.cluster == "nasa")
+    assert "support release only rehearsed (dry run)" in nasa.reason
+    assert "canary only rehearsed (dry run): staging" in nasa.reason
+    assert "filter-jobs --dry-run" in nasa.reason
+
+
+def test_filtering_a_rehearsal_accepts_rehearsed_canaries(plan):
+    result = filter_jobs(plan, rehearsed(plan), dry_run=True)
+    assert result.prod == tuple(plan["prod"])
+    assert filter_jobs(plan, all_passed(plan), dry_run=True).prod == tuple(plan["prod"])
+
+
+def test_a_failed_rehearsal_still_drops_its_cluster(plan):
+    records = [
+        {**r, "result": "failure"} if r == ok("leap", "staging") else {**r, "result": "dry-run"}
+        for r in all_passed(plan)
+    ]
+    result = filter_jobs(plan, records, dry_run=True)
+    assert "leap" not in prod_clusters(result)
+    assert [d.reason for d in result.dropped] == ["canary staging: failure"]
+
+
+def test_the_latest_attempt_decides(plan):
+    """A canary that failed, then passed on a re-run, passes; the reverse does not."""
+    base = [r for r in all_passed(plan) if r != ok("leap", "staging")]
+    rerun_passed = [*base, ok("leap", "staging", "failure", 1), ok("leap", "staging", "success", 2)]
+    assert "leap" in prod_clusters(filter_jobs(plan, rerun_passed))
+    order_reversed = [
+        *base,
+        ok("leap", "staging", "success", 2),
+        ok("leap", "staging", "failure", 1),
+    ]
+    assert "leap" in prod_clusters(filter_jobs(plan, order_reversed))
+    rerun_failed = [*base, ok("leap", "staging", "success", 1), ok("leap", "staging", "failure", 2)]
+    result = filter_jobs(plan, rerun_failed)
+    assert "leap" not in prod_clusters(result)
+    assert result.dropped[0].reason == "canary staging: failure (attempt 2)"
+
+
+def test_within_one_attempt_a_failure_wins(plan):
+    base = [r for r in all_passed(plan) if r != ok("leap", "staging")]
+    records = [*base, ok("leap", "staging", "failure", 2), ok("leap", "staging", "success", 2)]
+    assert "leap" not in prod_clusters(filter_jobs(plan, records))
+
+
+def test_records_without_an_attempt_keep_failure_winning(plan):
+    """Backwards compatible: when any record of a release has no attempt, every record decides."""
+    base = [r for r in all_passed(plan) if r != ok("leap", "staging")]
+    records = [*base, ok("leap", "staging", "failure"), ok("leap", "staging", "success", 2)]
+    result = filter_jobs(plan, records)
+    assert "leap" not in prod_clusters(result)
+    assert result.dropped[0].reason == "canary staging: failure"
+
+
+def test_cli_dry_run_flag(plan, tmp_path, capsys):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan))
+    results = tmp_path / "results.jsonl"
+    results.write_text("".join(json.dumps(r) + "\n" for r in rehearsed(plan)))
+    argv = ["filter-jobs", "--plan", str(plan_file), "--results", str(results)]
+    assert main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["prod"] == []
+    assert main([*argv, "--dry-run"]) == 0
+    assert json.loads(capsys.readouterr().out)["prod"] == plan["prod"]

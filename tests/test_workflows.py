@@ -208,3 +208,27 @@ def test_validate_workflow_runs_on_pull_requests():
     assert "pull_request" in data["on"]
     runs = [args for _, s in _run_steps(data) for args in deployer_invocations(s["run"])]
     assert ["validate"] in runs
+
+
+def test_rehearsals_are_filtered_as_rehearsals_and_results_carry_the_attempt():
+    """Dry-run canaries feed a dry-run prod only; real results carry the run attempt."""
+    jobs = _load(ROOT / ".github" / "workflows" / "deploy-hubs.yaml")["jobs"]
+    filters = [
+        (step, args)
+        for step in jobs["filter"]["steps"]
+        for args in deployer_invocations(step.get("run", ""))
+        if args[0] == "filter-jobs"
+    ]
+    assert filters
+    for step, args in filters:
+        dry = "--dry-run" in args
+        assert step["if"] == (
+            "github.event_name != 'push'" if dry else "github.event_name == 'push'"
+        )
+        assert step["id"] in jobs["filter"]["outputs"]["prod"]
+    for name in ("support", "staging"):
+        for step in jobs[name]["steps"]:
+            for args in deployer_invocations(step.get("run", "")):
+                assert "--attempt" in args, args
+            if "upload-artifact" in step.get("uses", ""):
+                assert "github.run_attempt" in step["with"]["name"]

@@ -12,7 +12,7 @@ import click
 from deployer.cli import config_dir_option
 from deployer.config import read_config_fast
 from deployer.deploy import deploy_hubs, deploy_support
-from deployer.errors import ConfigError, DeployerError
+from deployer.errors import ConfigError, DeployerError, UsageError
 from deployer.runner import Runner
 
 if TYPE_CHECKING:
@@ -51,14 +51,25 @@ def validated_config(config_dir: Path, cluster: str) -> Config:
     return read_config_fast(config_dir)
 
 
-def _recorder(results_file: Path | None) -> Callable[[ReleaseResult], None] | None:
+def _recorder(
+    results_file: Path | None, attempt: int | None
+) -> Callable[[ReleaseResult], None] | None:
     if results_file is None:
         return None
 
+    def append(text: str) -> None:
+        try:
+            results_file.parent.mkdir(parents=True, exist_ok=True)
+            with results_file.open("a", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            msg = f"cannot write --results-file {results_file}: {exc.strerror}"
+            raise UsageError(msg) from None
+
+    append("")  # fail before deploying anything, not after the first release
+
     def record(result: ReleaseResult) -> None:
-        results_file.parent.mkdir(parents=True, exist_ok=True)
-        with results_file.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(result.to_record()) + "\n")
+        append(json.dumps(result.to_record(attempt)) + "\n")
 
     return record
 
@@ -88,7 +99,16 @@ _debug = click.option(
 _results_file = click.option(
     "--results-file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Append one JSON result record per release to this file (read by `deployer filter-jobs`).",
+    help="Append one JSON result record per release to this file (read by `deployer filter-jobs`); "
+    "with --dry-run the result is `dry-run`, never `success`.",
+)
+_attempt = click.option(
+    "--attempt",
+    type=click.IntRange(min=1),
+    envvar="GITHUB_RUN_ATTEMPT",
+    show_envvar=True,
+    help="Run attempt written into each result record, so that `deployer filter-jobs` lets the "
+    "latest attempt of a re-run release decide (GitHub Actions sets GITHUB_RUN_ATTEMPT).",
 )
 
 
@@ -99,6 +119,7 @@ _results_file = click.option(
 @_debug
 @config_dir_option
 @_results_file
+@_attempt
 def deploy_command(  # noqa: PLR0917 (click passes every option)
     cluster: str,
     hubs: tuple[str, ...],
@@ -106,6 +127,7 @@ def deploy_command(  # noqa: PLR0917 (click passes every option)
     debug: bool,  # noqa: FBT001 (a click flag)
     config_dir: Path,
     results_file: Path | None,
+    attempt: int | None,
 ) -> None:
     """Deploy HUBS of CLUSTER (default: every hub, staging hubs first).
 
@@ -120,7 +142,7 @@ def deploy_command(  # noqa: PLR0917 (click passes every option)
     config = validated_config(config_dir, cluster)
     runner = Runner(dry_run=dry_run)
     report = deploy_hubs(
-        config, cluster, hubs, runner, debug=debug, on_result=_recorder(results_file)
+        config, cluster, hubs, runner, debug=debug, on_result=_recorder(results_file, attempt)
     )
     _finish(report, runner, "hub(s)")
 
@@ -131,16 +153,20 @@ def deploy_command(  # noqa: PLR0917 (click passes every option)
 @_debug
 @config_dir_option
 @_results_file
-def deploy_support_command(
+@_attempt
+def deploy_support_command(  # noqa: PLR0917 (click passes every option)
     cluster: str,
     dry_run: bool,  # noqa: FBT001 (a click flag)
     debug: bool,  # noqa: FBT001 (a click flag)
     config_dir: Path,
     results_file: Path | None,
+    attempt: int | None,
 ) -> None:
     """Deploy the support release of CLUSTER (release and namespace `support`)."""
     configure_logging(debug=debug)
     config = validated_config(config_dir, cluster)
     runner = Runner(dry_run=dry_run)
-    report = deploy_support(config, cluster, runner, debug=debug, on_result=_recorder(results_file))
+    report = deploy_support(
+        config, cluster, runner, debug=debug, on_result=_recorder(results_file, attempt)
+    )
     _finish(report, runner, "support release(s)")

@@ -37,8 +37,16 @@ __all__ = ["filter_jobs_command"]
     show_default=True,
     help="json: {'prod': [...], 'dropped': [...]}; text: for people.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="The prod jobs will be rehearsed too: accept rehearsed (dry-run) canaries as passed.",
+)
 def filter_jobs_command(
-    plan_file: Path, results_paths: tuple[Path, ...], output_format: str
+    plan_file: Path,
+    results_paths: tuple[Path, ...],
+    output_format: str,
+    dry_run: bool,  # noqa: FBT001 (a click flag)
 ) -> None:
     """Keep the prod jobs of clusters whose support release and canaries all passed.
 
@@ -46,14 +54,22 @@ def filter_jobs_command(
     object a line (what `deployer deploy --results-file` appends):
 
     \b
-      {"cluster": "uk", "hub": "staging", "result": "success"}
+      {"cluster": "uk", "hub": "staging", "result": "success", "attempt": 2}
       {"cluster": "uk", "support": true, "result": "failure"}
 
-    where result is success, failure, cancelled or skipped.  A planned support
-    release or canary with no record counts as not passed.  Clusters are
-    matched by exact name: a failure on `uk` never drops the prod hubs of
-    `uk-2`.  The output lists the prod jobs to run ("prod", same shape as in
-    the plan) and what was dropped and why ("dropped").
+    where result is success, failure, cancelled, skipped or dry-run (written
+    by `deploy --dry-run`: only rehearsed).  A rehearsal counts as passed
+    only with --dry-run, for a rehearsed prod; otherwise the prod hubs are
+    dropped ("canary only rehearsed (dry run)").  The optional attempt (from
+    `deploy --attempt`, GitHub's run attempt) orders re-runs: when every
+    record of a release has one, the latest attempt decides, so a re-run
+    canary that passed counts as passed even though the failed attempt's
+    record is still there.  Records without an attempt all decide, and a
+    failure wins.  A planned support release or canary with no record counts
+    as not passed.  Clusters are matched by exact name: a failure on `uk`
+    never drops the prod hubs of `uk-2`.  The output lists the prod jobs to
+    run ("prod", same shape as in the plan) and what was dropped and why
+    ("dropped").
     """  # noqa: D301 (click's \b marker keeps the examples unwrapped)
     try:
         plan = json.loads(plan_file.read_text(encoding="utf-8"))
@@ -64,7 +80,7 @@ def filter_jobs_command(
         msg = f"{plan_file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}"
         raise UsageError(msg) from None
     check_plan(plan)
-    result = filter_jobs(plan, read_results(results_paths))
+    result = filter_jobs(plan, read_results(results_paths), dry_run=dry_run)
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
         return

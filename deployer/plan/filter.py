@@ -3,18 +3,27 @@
 The results of the support and staging runs are a list of records, one per
 deployed release::
 
-    {"cluster": "uk", "hub": "staging", "result": "success"}
+    {"cluster": "uk", "hub": "staging", "result": "success", "attempt": 2}
     {"cluster": "uk", "support": true, "result": "failure"}
 
-``result`` is one of ``success``, ``failure``, ``cancelled`` or ``skipped``.
+``result`` is one of ``success``, ``failure``, ``cancelled``, ``skipped`` or
+``dry-run`` (the release was only rehearsed with ``--dry-run``).
 ``deployer deploy --results-file`` and ``deployer deploy-support
 --results-file`` append such records (one JSON object a line); a JSON list
-of them works too.  A release is *passed* when it has at least one record
-and every record says ``success``; a missing record counts as not passed.
+of them works too.
 
-A prod job of cluster C is kept when C's planned support release (if any)
-and every planned staging hub of C passed.  Clusters are matched by their
-exact name, so a failure on ``uk`` never drops ``uk-2``.
+The optional ``attempt`` (a positive integer: GitHub's run attempt, written
+by ``--attempt``) orders the records of a re-run: when every record of a
+release has one, only the records of its latest attempt decide, so a canary
+that failed and then passed on a re-run counts as passed.  When any record
+of the release lacks it, every record decides, and a failure wins.
+
+A release is *passed* when its deciding records all say ``success``; a
+rehearsal (``dry-run``) passes only when the filter is itself told that it
+filters a rehearsal (``dry_run=True``); a missing record counts as not
+passed.  A prod job of cluster C is kept when C's planned support release
+(if any) and every planned staging hub of C passed.  Clusters are matched by
+their exact name, so a failure on ``uk`` never drops ``uk-2``.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "DRY_RUN",
     "RESULTS",
     "Dropped",
     "FilterResult",
@@ -40,9 +50,13 @@ __all__ = [
 ]
 
 #: The values a result record may carry.
-RESULTS = ("success", "failure", "cancelled", "skipped")
+RESULTS = ("success", "failure", "cancelled", "skipped", "dry-run")
+
+#: What a rehearsal (``deployer deploy --dry-run``) records.
+DRY_RUN = "dry-run"
 
 _Release = tuple[str, str | None]  # (cluster, hub) or (cluster, None) for support
+_Outcome = tuple[int | None, str]  # (attempt, result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,18 +109,29 @@ def _parse_records(text: str, source: str) -> list[Mapping[str, Any]]:
         msg = f"{source}: not JSON (a list of result records, or one record a line): {exc}"
         raise UsageError(msg) from None
     for record in records:
-        if (
-            not isinstance(record, dict)
-            or not isinstance(record.get("cluster"), str)
-            or record.get("result") not in RESULTS
-            or not (isinstance(record.get("hub"), str) or record.get("support") is True)
-        ):
+        if not _valid(record):
             msg = (
                 f"{source}: bad result record {json.dumps(record)}; expected "
-                '{"cluster": C, "hub": H | "support": true, "result": ' + "|".join(RESULTS) + "}"
+                '{"cluster": C, "hub": H | "support": true, "result": '
+                + "|".join(RESULTS)
+                + ', "attempt": N (optional, N >= 1)}'
             )
             raise UsageError(msg)
     return records
+
+
+def _valid(record: object) -> bool:
+    if not isinstance(record, dict):
+        return False
+    attempt = record.get("attempt", 1)
+    return (
+        isinstance(record.get("cluster"), str)
+        and record.get("result") in RESULTS
+        and (isinstance(record.get("hub"), str) or record.get("support") is True)
+        and isinstance(attempt, int)
+        and not isinstance(attempt, bool)
+        and attempt >= 1
+    )
 
 
 def read_results(paths: Iterable[Path]) -> list[Mapping[str, Any]]:
@@ -133,11 +158,14 @@ def check_plan(plan: Mapping[str, Any]) -> None:
         raise UsageError(msg)
 
 
-def _outcomes(results: Sequence[Mapping[str, Any]]) -> dict[_Release, list[str]]:
-    outcome: dict[_Release, list[str]] = {}
+def _outcomes(results: Sequence[Mapping[str, Any]]) -> dict[_Release, list[_Outcome]]:
+    outcome: dict[_Release, list[_Outcome]] = {}
     for record in results:
         hub = None if record.get("support") is True else str(record["hub"])
-        outcome.setdefault((str(record["cluster"]), hub), []).append(str(record["result"]))
+        attempt = record.get("attempt")
+        outcome.setdefault((str(record["cluster"]), hub), []).append(
+            (attempt if isinstance(attempt, int) else None, str(record["result"]))
+        )
     return outcome
 
 
@@ -152,29 +180,63 @@ def _required(plan: Mapping[str, Any]) -> dict[str, list[_Release]]:
     return required
 
 
+def _deciding(outcomes: Sequence[_Outcome]) -> tuple[list[_Outcome], int | None]:
+    """Return the records that decide (the latest attempt's, or all) and that attempt."""
+    attempts = [attempt for attempt, _ in outcomes]
+    if None in attempts:
+        return list(outcomes), None
+    latest = max(a for a in attempts if a is not None)
+    return [item for item in outcomes if item[0] == latest], latest
+
+
+def _problem(release: _Release, outcomes: Sequence[_Outcome], *, dry_run: bool) -> str | None:
+    """Return why *release* did not pass, or None when it passed."""
+    what = "support release" if release[1] is None else f"canary {release[1]}"
+    if not outcomes:
+        return f"{what}: no result (counted as not passed)"
+    deciding, attempt = _deciding(outcomes)
+    passing = {"success", DRY_RUN} if dry_run else {"success"}
+    bad = [result for _, result in deciding if result not in passing]
+    if not bad:
+        return None
+    if set(bad) == {DRY_RUN}:
+        if release[1] is None:
+            return "support release only rehearsed (dry run)"
+        return f"canary only rehearsed (dry run): {release[1]}"
+    first = next(result for result in bad if result != DRY_RUN)
+    return f"{what}: {first}" + (f" (attempt {attempt})" if attempt is not None else "")
+
+
 def _failed_clusters(
-    required: Mapping[str, list[_Release]], outcome: Mapping[_Release, list[str]]
+    required: Mapping[str, list[_Release]],
+    outcome: Mapping[_Release, list[_Outcome]],
+    *,
+    dry_run: bool,
 ) -> dict[str, str]:
     failed: dict[str, str] = {}
     for cluster, releases in required.items():
-        problems = []
-        for release in releases:
-            what = "support release" if release[1] is None else f"canary {release[1]}"
-            got = outcome.get(release)
-            bad = [result for result in got or () if result != "success"]
-            if not got:
-                problems.append(f"{what}: no result (counted as not passed)")
-            elif bad:
-                problems.append(f"{what}: {bad[0]}")
+        problems = [
+            problem
+            for release in releases
+            if (problem := _problem(release, outcome.get(release, []), dry_run=dry_run))
+        ]
+        if any("(dry run)" in problem for problem in problems):
+            problems.append("a rehearsal is filtered with `deployer filter-jobs --dry-run`")
         if problems:
             failed[cluster] = "; ".join(problems)
     return failed
 
 
-def filter_jobs(plan: Mapping[str, Any], results: Sequence[Mapping[str, Any]]) -> FilterResult:
-    """Keep the prod jobs whose cluster's support release and canaries all passed."""
+def filter_jobs(
+    plan: Mapping[str, Any], results: Sequence[Mapping[str, Any]], *, dry_run: bool = False
+) -> FilterResult:
+    """Keep the prod jobs whose cluster's support release and canaries all passed.
+
+    With *dry_run* the prod jobs are a rehearsal too, and rehearsed
+    (``dry-run``) canaries count as passed; without it they do not.
+    """
     check_plan(plan)
-    failed = _failed_clusters(_required(plan), _outcomes(results))
+    failed = _failed_clusters(_required(plan), _outcomes(results), dry_run=dry_run)
     kept: list[dict[str, Any]] = []
     dropped: list[Dropped] = []
     for job in plan["prod"]:
