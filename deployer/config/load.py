@@ -206,7 +206,7 @@ def read_config_fast(root: Path | str) -> Config:
         message = f"{shown}:{exc.line}:{exc.column}: {exc.message}"
         raise ConfigError(message) from None
     except OSError as exc:
-        message = f"{display_path(path, cwd)}: cannot read the folder: {exc.strerror}"
+        message = f"{display_path(path, cwd)}: cannot be read: {exc.strerror}"
         raise ConfigError(message) from None
     return Config(root=root, clusters=tuple(clusters), charts=charts)
 

@@ -292,7 +292,7 @@ class _Checker:
         hub: dict[str, Any],
         domains: dict[str, list[tuple[_Cluster, _Hub]]],
     ) -> None:
-        """Check one hub entry: unique name, known chart, files; note its domain."""
+        """Check one hub entry: known chart, files; note its domain (names are checked after)."""
         name, domain, chart = (hub.get(k) for k in ("name", "domain", "chart"))
         entry = _Hub(
             cluster.folder,
