@@ -441,3 +441,15 @@ def test_a_folder_that_cannot_be_listed_is_a_config_error(
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError, match=r"^c/charts: cannot list the folder: Permission denied$"):
         validate_config("c")
+
+
+def test_a_key_refused_by_property_names_is_located_at_the_key() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"env": {"type": "object", "propertyNames": {"pattern": "^[A-Z]+$"}}},
+    }
+    data = {"env": {"GOOD": "1", "bad": "2"}}
+    findings = validator_findings(Draft202012Validator(schema), "hub", data)
+    assert [(f.path, f.message) for f in findings] == [
+        (("env", "bad"), "key 'bad' of 'env' must match ^[A-Z]+$")
+    ]

@@ -186,6 +186,16 @@ def _findings(kind: str, error: ValidationError, data: Any) -> Iterator[Finding]
         error = best_match([error])
     path: JsonPath = tuple(error.absolute_path)
     where = _where(kind, data, path)
+    if "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        # The error is about a key: point at the key and say so.
+        key = error.instance
+        message = (
+            f"key {key!r} of {where} must match {error.validator_value}"
+            if error.validator == "pattern"
+            else f"key {key!r} of {where}: {error.message}"
+        )
+        yield Finding((*path, key), "schema", message, details=details)
+        return
     if error.validator == "required" and isinstance(error.validator_value, list):
         for message in _required_messages(kind, error, data, where):
             yield Finding(path, "schema", message, details=details)
