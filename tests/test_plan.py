@@ -246,3 +246,20 @@ def test_help_lists_each_label_once_with_its_own_punctuation(capsys):
     flat = " ".join(help_text.split()).replace("BASE..HEAD", "").replace("...", "")
     for doubled in (".;", "..", ";;", ").;", ".)"):
         assert doubled not in flat
+
+
+def test_the_garbage_collector_is_restored_after_planning(capsys):
+    """The command pauses the cyclic collector while it loads and plans, and only then."""
+    import gc  # noqa: PLC0415 (only this test needs it)
+
+    argv = ["plan-upgrade", "config/clusters/leap/prod.values.yaml", "--config-dir", str(CONFIG)]
+    assert gc.isenabled()
+    assert main(argv) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main(argv) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert "leap: prod" in capsys.readouterr().out

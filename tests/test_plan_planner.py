@@ -190,3 +190,49 @@ def test_markdown_of_a_huge_plan_fits_in_a_github_comment():
     assert len(markdown) < 65_536
     assert "more jobs (see the JSON plan)" in markdown
     assert "and 400 more files" in markdown
+
+
+def test_a_file_of_another_clusters_folder_upgrades_the_hub_listing_it():
+    """values_files may point outside the hub's own cluster folder; the hub is still found."""
+    uk = make_cluster("uk")
+    shared = CONFIG / "clusters" / "de" / "common.values.yaml"
+    hub = uk.hubs[0]
+    moved = Hub(
+        **{**{f: getattr(hub, f) for f in hub.__dataclass_fields__}, "values_files": (shared,)}
+    )
+    uk = Cluster(
+        **{**{f: getattr(uk, f) for f in uk.__dataclass_fields__}, "hubs": (moved, *uk.hubs[1:])}
+    )
+    plan = plan_upgrade(
+        make_config(uk, make_cluster("de")), [ChangedFile("config/clusters/de/common.values.yaml")]
+    )
+    assert ("uk", ("staging",)) in names(plan, JobStage.STAGING)
+    assert [c for c, _ in names(plan, JobStage.PROD)] == ["de", "de"]
+
+
+def test_a_file_listed_twice_by_a_hub_gives_one_reason():
+    uk = make_cluster("uk", prod=1)
+    hub = uk.hubs[1]
+    twice = Hub(
+        **{
+            **{f: getattr(hub, f) for f in hub.__dataclass_fields__},
+            "values_files": hub.values_files * 2,
+        }
+    )
+    uk = Cluster(
+        **{**{f: getattr(uk, f) for f in uk.__dataclass_fields__}, "hubs": (uk.hubs[0], twice)}
+    )
+    plan = plan_upgrade(make_config(uk), [ChangedFile("config/clusters/uk/prod0.values.yaml")])
+    assert plan.prod[0].reason == ("config/clusters/uk/prod0.values.yaml (values-file)",)
+
+
+def test_reasons_keep_the_order_of_the_changed_files():
+    config = make_config(make_cluster("uk", prod=1))
+    files = [
+        "config/clusters/uk/prod0.values.yaml",
+        "deployer/x.py",
+        "config/clusters/uk/common.values.yaml",
+    ]
+    plan = plan_upgrade(config, [ChangedFile(f) for f in files])
+    rules = ["values-file", "deployer-code", "values-file"]
+    assert plan.prod[0].reason == tuple(f"{f} ({r})" for f, r in zip(files, rules, strict=True))

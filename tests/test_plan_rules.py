@@ -9,7 +9,7 @@ import pytest
 
 from deployer.errors import UsageError
 from deployer.plan import RULES, ChangedFile, normalise_path, parse_changed_files, parse_name_status
-from deployer.plan.rules import Upgrades, compile_pattern
+from deployer.plan.rules import RuleMatcher, Upgrades, compile_pattern
 
 ROOT = Path(__file__).parent.parent
 
@@ -99,6 +99,13 @@ def test_config_prefix_replaces_config():
         ("/elsewhere/config/a.yaml", None),
         ("../outside.yaml", None),
         ("./", None),
+        ("config/clusters/uk/cluster.yaml", "config/clusters/uk/cluster.yaml"),
+        (".github/workflows/x.yaml", ".github/workflows/x.yaml"),
+        ("docs/a/../b.md", "docs/b.md"),
+        ("docs/a/.", "docs/a"),
+        ("config\\clusters\\uk\\cluster.yaml", "config/clusters/uk/cluster.yaml"),
+        ("docs/x.md\f", "docs/x.md"),
+        ("..", None),
     ],
 )
 def test_normalise_path(raw, expected):
@@ -132,3 +139,22 @@ def test_parse_changed_files_accepts_plain_paths_and_name_status():
         ChangedFile("config/b.yaml", "D"),
         ChangedFile("path with spaces.md"),
     ]
+
+
+TRICKY = [
+    "deployer", "deployer/schemas", "deployer/schemas/x/y.yaml", "deployerx/a.py", "docs",
+    "README.md", "a/b/c.md", "config/charts/x.yml", "config/clusters/uk/sub/cluster.yaml",
+    "config/clusters/uk/enc-x.secret.yaml", "config/clusters/uk/x.values.yaml.md", "",
+    "config/clusters/uk/cluster.yaml", "pyproject.toml", "x/pyproject.toml", ".github",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", ["config", "infra/config"])
+def test_one_regex_finds_the_first_matching_rule(prefix):
+    """RuleMatcher (one expression for all rules) agrees with trying the rules in order."""
+    compiled = [(rule, compile_pattern(rule.pattern, prefix)) for rule in RULES]
+    match = RuleMatcher(RULES, prefix)
+    paths = TREE + TRICKY + [f"{prefix}/{p.removeprefix('config/')}" for p in TRICKY]
+    for path in paths:
+        first = next((rule for rule, regex in compiled if regex.fullmatch(path)), None)
+        assert match(path) is first, path

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import inspect
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -31,9 +34,30 @@ from deployer.plan.labels import (
 )
 from deployer.runner import Runner
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 __all__ = ["plan_upgrade_command"]
 
 _FORMATTERS = {"json": plan_to_json, "markdown": plan_to_markdown, "text": plan_to_text}
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for one load-and-plan, then restore it.
+
+    Loading a large tree and planning build hundreds of thousands of objects
+    without reference cycles (reference counting frees them); the
+    collector's full passes over them cost about a fifth of the command's
+    time and find nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _labels_help() -> str:
@@ -121,11 +145,13 @@ def plan_upgrade_command(  # noqa: PLR0917 (click passes every option)
                 msg = f"cannot read --changed-files-from {changed_files_from}: {exc.strerror}"
                 raise UsageError(msg) from None
             changes += parse_changed_files(text.splitlines())
-    config = read_config_fast(config_dir)
-    if git_range is not None:
-        changes += changes_from_git(git_range, Runner(), config.root.parent)
-    plan = plan_upgrade(config, changes, parse_labels(labels), max_jobs=max_jobs)
-    click.echo(_FORMATTERS[output_format](plan), nl=False)
+    with _collector_paused():
+        config = read_config_fast(config_dir)
+        if git_range is not None:
+            changes += changes_from_git(git_range, Runner(), config.root.parent)
+        plan = plan_upgrade(config, changes, parse_labels(labels), max_jobs=max_jobs)
+        text = _FORMATTERS[output_format](plan)
+    click.echo(text, nl=False)
 
 
 plan_upgrade_command.help = "\n\n".join(

@@ -52,6 +52,8 @@ def normalise_path(path: str, repo_root: Path) -> str | None:
     repository all become the same repository-relative path.  Pure string
     work: the file system is not consulted (symbolic links are not followed).
     """
+    if _is_plain(path):
+        return path
     text = path.strip().replace("\\", "/")
     if text.startswith("/"):
         root = repo_root.as_posix().rstrip("/")
@@ -62,6 +64,20 @@ def normalise_path(path: str, repo_root: Path) -> str | None:
     if text in {".", ""} or text.startswith("../") or text == "..":
         return None
     return text
+
+
+def _is_plain(path: str) -> bool:
+    """Tell whether *path* is already repository-relative and normal (the common case)."""
+    return (
+        bool(path)
+        and path[0] not in "/."
+        and path[-1] != "/"
+        and not path[0].isspace()
+        and not path[-1].isspace()
+        and "//" not in path
+        and "/." not in path
+        and "\\" not in path
+    )
 
 
 def parse_name_status(text: str) -> list[ChangedFile]:

@@ -14,8 +14,12 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["RULES", "Rule", "Upgrades", "compile_pattern"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["RULES", "Rule", "RuleMatcher", "Upgrades", "compile_pattern"]
 
 
 class Upgrades(enum.StrEnum):
@@ -129,3 +133,26 @@ def compile_pattern(pattern: str, config_prefix: str = "config") -> re.Pattern[s
         if not last:
             out.append("/")
     return re.compile("".join(out))
+
+
+class RuleMatcher:
+    """The first rule matching a path, found with one regular expression for all rules.
+
+    The rules' patterns become the alternatives of one expression, tried in
+    order; a whole-path match of alternative *i* means rule *i* is the first
+    rule matching.  One ``fullmatch`` a path instead of one per rule.
+    """
+
+    def __init__(self, rules: Sequence[Rule] = RULES, config_prefix: str = "config") -> None:
+        """Compile *rules*; *config_prefix* as for :func:`compile_pattern`."""
+        self._rules = {f"r{number}": rule for number, rule in enumerate(rules)}
+        alternatives = (
+            f"(?P<{name}>{compile_pattern(rule.pattern, config_prefix).pattern})"
+            for name, rule in self._rules.items()
+        )
+        self._regex = re.compile("|".join(alternatives))
+
+    def __call__(self, path: str) -> Rule | None:
+        """Return the first rule whose pattern matches the whole *path*, or None."""
+        match = self._regex.fullmatch(path)
+        return None if match is None or match.lastgroup is None else self._rules[match.lastgroup]
