@@ -487,6 +487,7 @@ _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "gr
 _TO_WORDS = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalpha() and c.islower()) and c not in "'-"}
 )
+_ITEM_DEFINITION = re.compile(r"(?:`[^`]+`|\*\*[^*]+\*\*|[\w.-]+)\s*(?::|\s[-\u2013\u2014])\s")
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 #: Sentence ends become newlines (sentences = splitlines()).
 _TO_SENTENCES = str.maketrans({"?": ".\n", "!": ".\n"})
@@ -744,7 +745,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     headings: list[str] = [title] if title else []
     n_par = n_ord = n_bul = n_code = n_console = n_table = n_def = n_api = n_adm = n_tabs = 0
     n_img = code_lines = prose_lines = code_after_colon = output_after = 0
-    code_opts = code_cmds = n_config = 0
+    code_opts = code_cmds = n_config = step_verbs = item_defs = 0
     api_args: list[str] = []
     par_words: list[int] = []
     prev_kind = ""
@@ -765,8 +766,11 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
                 n_def += 1
             elif kind == "ordered_list":
                 n_ord += 1
+                first = text.lstrip(_LEAD).split(" ", 1)[0].lower().rstrip(":,;.")
+                step_verbs += _is_verb(first)
             else:
                 n_bul += 1
+                item_defs += _ITEM_DEFINITION.match(text) is not None
         elif kind == "heading":
             if b.text:
                 headings.append(b.text)
@@ -927,6 +931,8 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "explain_phrases": expl,
         "ref_phrases": refp,
         **intros,
+        "step_verbs": step_verbs,
+        "item_definitions": item_defs,
     }
     pct = {
         "imperative": imperative / n_sent,
@@ -998,6 +1004,8 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "explain_phrases": min(expl * per100, 10.0),
         "ref_phrases": min(refp * per100, 10.0),
         **{k: _log(v) for k, v in intros.items()},
+        "step_verbs": _log(step_verbs),
+        "item_definitions": _log(item_defs),
     }
     for key, val in pct.items():
         counts_out[f"{key}_pct"] = round(100 * val)
