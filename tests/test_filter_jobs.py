@@ -267,3 +267,29 @@ def test_cli_dry_run_flag(plan, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["prod"] == []
     assert main([*argv, "--dry-run"]) == 0
     assert json.loads(capsys.readouterr().out)["prod"] == plan["prod"]
+
+
+@pytest.mark.parametrize(
+    "job",
+    [
+        {},
+        {"hub": "prod"},
+        "uk prod",
+        {"clusters": [{"hubs": ["a"]}]},
+        {"cluster": "uk", "hubs": "ab"},
+    ],
+)
+def test_a_job_without_a_cluster_is_a_usage_error(job):
+    with pytest.raises(UsageError, match="job 1 of 'prod'"):
+        filter_jobs({"support": [], "staging": [], "prod": [job]}, [])
+
+
+def test_binary_plan_or_results_are_usage_errors(tmp_path, capsys):
+    binary = tmp_path / "x.json"
+    binary.write_bytes(b"\xff\xfe\x00{}")
+    with pytest.raises(UsageError, match=f"{binary}: not UTF-8 text"):
+        read_results([binary])
+    assert main(["filter-jobs", "--plan", str(binary), "--results", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{binary}: not UTF-8 text" in err
+    assert "Traceback" not in err

@@ -263,3 +263,12 @@ def test_the_garbage_collector_is_restored_after_planning(capsys):
     finally:
         gc.enable()
     assert "leap: prod" in capsys.readouterr().out
+
+
+def test_a_binary_changed_file_list_is_a_usage_error(tmp_path, capsys):
+    listing = tmp_path / "changed.bin"
+    listing.write_bytes(b"\xff\xfe\x00config/a.yaml\n")
+    code = main(["plan-upgrade", "--config-dir", str(CONFIG), "--changed-files-from", str(listing)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"--changed-files-from {listing} is not UTF-8 text" in err

@@ -79,6 +79,9 @@ def filter_jobs_command(
     except json.JSONDecodeError as exc:
         msg = f"{plan_file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}"
         raise UsageError(msg) from None
+    except UnicodeDecodeError:
+        msg = f"{plan_file}: not UTF-8 text; give the JSON of `deployer plan-upgrade --format json`"
+        raise UsageError(msg) from None
     check_plan(plan)
     result = filter_jobs(plan, read_results(results_paths), dry_run=dry_run)
     if output_format == "json":

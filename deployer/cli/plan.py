@@ -136,15 +136,21 @@ def plan_upgrade_command(  # noqa: PLR0917 (click passes every option)
     """
     changes = [ChangedFile(path) for path in files]
     if changed_files_from is not None:
-        if str(changed_files_from) == "-":
-            changes += parse_changed_files(sys.stdin)
-        else:
-            try:
+        try:
+            if str(changed_files_from) == "-":
+                changes += parse_changed_files(sys.stdin)
+            else:
                 text = changed_files_from.read_text(encoding="utf-8")
-            except OSError as exc:
-                msg = f"cannot read --changed-files-from {changed_files_from}: {exc.strerror}"
-                raise UsageError(msg) from None
-            changes += parse_changed_files(text.splitlines())
+                changes += parse_changed_files(text.splitlines())
+        except OSError as exc:
+            msg = f"cannot read --changed-files-from {changed_files_from}: {exc.strerror}"
+            raise UsageError(msg) from None
+        except UnicodeDecodeError as exc:
+            msg = (
+                f"--changed-files-from {changed_files_from} is not UTF-8 text (byte "
+                f"{exc.start}): give a list of paths, e.g. from `git diff --name-status`"
+            )
+            raise UsageError(msg) from None
     with _collector_paused():
         config = read_config_fast(config_dir)
         if git_range is not None:

@@ -145,17 +145,45 @@ def read_results(paths: Iterable[Path]) -> list[Mapping[str, Any]]:
             except OSError as exc:
                 msg = f"cannot read results file {file}: {exc.strerror}"
                 raise UsageError(msg) from None
+            except UnicodeDecodeError:
+                msg = (
+                    f"{file}: not UTF-8 text; a results file holds the JSON records written by "
+                    "`deployer deploy --results-file`"
+                )
+                raise UsageError(msg) from None
             records.extend(_parse_records(text, str(file)))
     return records
 
 
+def _job_shape_ok(job: object) -> bool:
+    """Tell whether *job* names its cluster(s) and lists hubs as lists of names."""
+    if not isinstance(job, dict):
+        return False
+    parts = job.get("clusters") if "clusters" in job else [job]
+    if not isinstance(parts, list) or not parts:
+        return False
+    for part in parts:
+        if not isinstance(part, dict) or not isinstance(part.get("cluster"), str):
+            return False
+        hubs = part.get("hubs", [])
+        if not isinstance(hubs, list) or not all(isinstance(hub, str) for hub in hubs):
+            return False
+        if "hub" in part and not isinstance(part["hub"], str):
+            return False
+    return True
+
+
 def check_plan(plan: Mapping[str, Any]) -> None:
     """Raise UsageError unless *plan* has the support, staging and prod lists of a plan."""
-    if not isinstance(plan, dict) or not all(
-        isinstance(plan.get(key), list) for key in ("support", "staging", "prod")
-    ):
-        msg = "the plan must be the JSON of `deployer plan-upgrade --format json`"
-        raise UsageError(msg)
+    expected = "the plan must be the JSON of `deployer plan-upgrade --format json`"
+    stages = ("support", "staging", "prod")
+    if not isinstance(plan, dict) or not all(isinstance(plan.get(key), list) for key in stages):
+        raise UsageError(expected)
+    for stage in stages:
+        for number, job in enumerate(plan[stage], start=1):
+            if not _job_shape_ok(job):
+                msg = f"{expected}; job {number} of {stage!r} has no cluster: {json.dumps(job)}"
+                raise UsageError(msg)
 
 
 def _outcomes(results: Sequence[Mapping[str, Any]]) -> dict[_Release, list[_Outcome]]:
