@@ -109,8 +109,12 @@ def export_hub(hub: Hub, chart: Chart, dest: Path, *, force: bool = False) -> li
         if not path.is_file():
             msg = f"{path}: values file of hub {hub.name!r} not found"
             raise ConfigError(msg)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        build = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    except OSError as exc:
+        msg = f"cannot create the export folder {dest}: {exc.strerror}; choose another folder"
+        raise UsageError(msg) from None
     try:
         for name, path in zip(exported_names(hub), hub.values_files, strict=True):
             write_if_changed(build / name, path.read_bytes())

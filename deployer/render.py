@@ -46,6 +46,9 @@ def _load(path: Path, shown: str) -> Any:  # noqa: ANN401 - any YAML document
     except OSError as exc:
         msg = f"{shown}: cannot read values file: {exc.strerror}"
         raise ConfigError(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{shown}: not UTF-8 text (byte {exc.start}); a values file must be YAML"
+        raise ConfigError(msg) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:

@@ -124,3 +124,12 @@ def test_readme_waits_as_long_as_deploy_does(tmp_path, capsys):
     values = [words[i + 1] for i, word in enumerate(words) if word == "--values"]
     chart = config.charts[hub.chart]
     assert words == helm_upgrade_command(hub.name, chart, values, namespace=hub.name)
+
+
+def test_a_destination_that_cannot_be_created_is_a_usage_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = export(capsys, "leap", "prod", str(blocker / "sub" / "out"))
+    assert code == 2
+    assert "cannot create the export folder" in err
+    assert "Traceback" not in err

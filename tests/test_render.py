@@ -95,3 +95,12 @@ def test_broken_values_file_names_file_and_line(tmp_path, capsys):
     assert "prod.values.yaml:" in err
     assert "not valid YAML" in err
     assert "Traceback" not in err
+
+
+def test_a_binary_values_file_is_named_not_a_traceback(tmp_path, capsys):
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    (config / "clusters" / "leap" / "prod.values.yaml").write_bytes(b"\xff\xfe\x00a: 1\n")
+    assert main(["render", "leap", "prod", "--config-dir", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "prod.values.yaml: not UTF-8 text" in err
