@@ -385,6 +385,18 @@ SIGNALS: tuple[Signal, ...] = (
         ("reference",),
         "the opening announces a description or list (“the following…”)",
     ),
+    Signal(
+        "step_verbs",
+        "numbered items that start with an instruction verb (steps to carry out)",
+        ("how-to", "tutorial"),
+        "{n} numbered steps start with an instruction",
+    ),
+    Signal(
+        "item_definitions",
+        "bulleted items shaped “`name`: what it is” or “**term** – meaning”",
+        ("reference",),
+        "{n} list items define a name (“`name`: …”)",
+    ),
     Signal("words", "page length in words (log-scaled)", (), "{n} words"),
     Signal(
         "numbers",
