@@ -393,7 +393,7 @@ SIGNALS: tuple[Signal, ...] = (
     ),
     Signal(
         "item_definitions",
-        "bulleted items shaped “`name`: what it is” or “**term** – meaning”",
+        "bulleted items shaped “`name`: what it is” or “**term** - meaning”",
         ("reference",),
         "{n} list items define a name (“`name`: …”)",
     ),
