@@ -397,6 +397,12 @@ SIGNALS: tuple[Signal, ...] = (
         ("reference",),
         "{n} list items define a name (“`name`: …”)",
     ),
+    Signal(
+        "h_steps",
+        "headings numbered as steps (“Step 1: …”, “2. Configure …”)",
+        ("tutorial", "how-to"),
+        "{n} headings are numbered steps",
+    ),
     Signal("words", "page length in words (log-scaled)", (), "{n} words"),
     Signal(
         "numbers",
@@ -843,8 +849,11 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     n_blocks = max(1, len(blocks))
 
     h_howto = h_imp = h_ger = h_q = h_about = h_lesson = h_api = h_noun = 0
+    h_step = 0
     for h in headings:
-        hl = h.strip().lower().lstrip("0123456789. ")
+        raw_h = h.strip().lower()
+        h_step += raw_h.startswith("step") or raw_h[:1].isdigit()
+        hl = raw_h.lstrip("0123456789. ")
         first = hl.split(" ", 1)[0].strip("`*_\"'") if hl else ""
         if _HOWTO_H.match(hl):
             h_howto += 1
@@ -945,6 +954,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         **intros,
         "step_verbs": step_verbs,
         "item_definitions": item_defs,
+        "h_steps": h_step,
     }
     pct = {
         "imperative": imperative / n_sent,
@@ -1018,6 +1028,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         **{k: _log(v) for k, v in intros.items()},
         "step_verbs": _log(step_verbs),
         "item_definitions": _log(item_defs),
+        "h_steps": h_step * hden,
     }
     for key, val in pct.items():
         counts_out[f"{key}_pct"] = round(100 * val)
