@@ -7,7 +7,8 @@ Writes the synthetic tree of benchmarks/_synth.py into benchmarks/_work/plan/con
 cluster.yaml files, docs and unknown files), then measures
 
 * the plan itself, in this process, after loading: ``plan_upgrade()`` on the
-  loaded model (target < 0.2 s), and rendering it as JSON;
+  loaded model (target < 0.2 s), also with the cyclic garbage collector
+  paused as the command runs it, and rendering it as JSON;
 * the whole command in a subprocess, loading included:
   ``python -m deployer plan-upgrade --changed-files-from LIST --format json``
   (target < 1 s);
@@ -21,6 +22,8 @@ It prints the median of each and the command's ratios to the baselines.
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import random
 import resource
 import shutil
@@ -131,6 +134,11 @@ def main() -> None:
     changes = [ChangedFile(path) for path in files]
     plan = plan_upgrade(config, changes)
     core = median_time(lambda: plan_upgrade(config, changes), args.runs)
+    gc.disable()
+    try:
+        core_paused = median_time(lambda: plan_upgrade(config, changes), args.runs)
+    finally:
+        gc.enable()
     render = median_time(lambda: plan_to_json(plan), args.runs)
     print(
         f"plan: {len(plan.support)} support, {len(plan.staging)} staging and {len(plan.prod)} "
@@ -144,9 +152,13 @@ def main() -> None:
     startup = median_subprocess([python, "-c", "pass"], args.runs)
     yaml_only = median_subprocess([python, "-c", YAML_BASELINE, str(tree.root)], args.runs)
 
-    print(f"\nmedians of {args.runs} runs (CPU time is steadier on a busy machine)")
+    print(
+        f"\nmedians of {args.runs} runs (CPU time is steadier on a busy machine; "
+        f"load average {os.getloadavg()[0]:.2f})"
+    )
     print(_row("load (read_config_fast, in process)", load))
     print(_row("plan_upgrade() after loading", core, PLAN_TARGET))
+    print(_row("plan_upgrade(), collector paused (as run)", core_paused, PLAN_TARGET))
     print(_row("plan as JSON", render))
     print(_row("whole command (subprocess)", whole, COMMAND_TARGET))
     print(_row("baseline: python -c pass", startup))
