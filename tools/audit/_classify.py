@@ -41,8 +41,10 @@ __all__ = [
 CATEGORIES = ("tutorial", "how-to", "reference", "explanation")
 
 _WEIGHTS = Path(__file__).with_name("weights.json")
-#: Below this many words a text says little: its probabilities are drawn towards uniform.
+#: Below this many words a page says little: its probabilities are drawn towards uniform.
 _FULL_WORDS = 150
+#: The same for a section, which reads as part of a page and is easily over-read.
+_FULL_WORDS_SECTION = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,9 @@ def _reason(name: str, counts: Mapping[str, float]) -> str | None:
     return signal.reason.format(n=int(n), pct=int(pct))
 
 
-def _classify(blocks: Sequence[Block], title: str, model: Model) -> Classification:
+def _classify(
+    blocks: Sequence[Block], title: str, model: Model, full_words: int = _FULL_WORDS
+) -> Classification:
     feats = extract(blocks, title, vocabulary=model.vocabulary)
     table = model.table
     z = [model.bias[c] for c in CATEGORIES]
@@ -135,7 +139,7 @@ def _classify(blocks: Sequence[Block], title: str, model: Model) -> Classificati
             z = [a + w * v for a, w in zip(z, row, strict=True)]
             pushes.append((f, v, row))
     # short texts carry little evidence: temper the logits towards uniform
-    temper = min(1.0, math.sqrt((feats.words + 10) / _FULL_WORDS))
+    temper = min(1.0, math.sqrt((feats.words + 10) / full_words))
     probs = _softmax({c: v * temper for c, v in zip(CATEGORIES, z, strict=True)})
     ranked = sorted(CATEGORIES, key=lambda c: -probs[c])
     best, second = ranked[0], ranked[1]
@@ -196,7 +200,7 @@ def classify_blocks(
     Probabilities of short texts are drawn towards uniform, so a three-line
     section is not called anything with confidence.
     """
-    return _classify(blocks, title, model or load_model())
+    return _classify(blocks, title, model or load_model(), _FULL_WORDS_SECTION)
 
 
 def classify_page(page: Page, *, model: Model | None = None) -> Classification:
