@@ -679,21 +679,28 @@ _FAMILIES = (*_PHRASES, *_INTRO)
 
 
 def _phrase_tables() -> tuple[
-    dict[str, tuple[int, ...]], dict[str, tuple[tuple[str, tuple[int, ...]], ...]]
+    dict[str, tuple[int, ...]], dict[str, tuple[tuple[str, str, tuple[int, ...]], ...]]
 ]:
-    """Index the phrases: one-word ones by word, longer ones by first word (padded with spaces)."""
+    """Index the phrases: one-word ones by word, longer ones by first word.
+
+    A longer phrase is kept padded with spaces (to count it in the space-joined words) and with
+    its second word (to skip it cheaply when that word is absent).
+    """
     uni: dict[str, list[int]] = {}
     multi: dict[str, dict[str, list[int]]] = {}
     for i, family in enumerate(_FAMILIES):
         for phrase in {**_PHRASES, **_INTRO}[family]:
             first, *rest = phrase.split()
             if rest:
-                multi.setdefault(first, {}).setdefault(f" {phrase} ", []).append(i)
+                multi.setdefault(first, {}).setdefault(phrase, []).append(i)
             else:
                 uni.setdefault(first, []).append(i)
     return (
         {w: tuple(f) for w, f in uni.items()},
-        {w: tuple((p, tuple(f)) for p, f in d.items()) for w, d in multi.items()},
+        {
+            w: tuple((f" {p} ", p.split()[1], tuple(f)) for p, f in d.items())
+            for w, d in multi.items()
+        },
     )
 
 
@@ -711,7 +718,9 @@ def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
         multi = _MULTI.get(w)
         if multi:
             joined = joined or f" {' '.join(words)} "
-            for padded, families in multi:
+            for padded, second, families in multi:
+                if second not in counts:
+                    continue
                 n = joined.count(padded)
                 if n:
                     for i in families:
