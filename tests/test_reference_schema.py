@@ -51,6 +51,7 @@ def test_every_property_at_every_level_has_a_labelled_heading_declaring_it() -> 
         "shelves[].id",
         "shelves[].height",
         "labels",
+        'labels["shop.example.org/owner"]',
         "labels.*",
     ]
     for path in paths:
@@ -138,6 +139,7 @@ def test_properties_that_would_share_an_anchor_are_refused(tmp_path: Path) -> No
         ("hubs[].stage", "cluster-hubs-stage"),
         ("support.values_files", "cluster-support-values-files"),
         ("env.*", "cluster-env-any"),
+        ('limits["nvidia.com/gpu"]', "cluster-limits-nvidia-com-gpu"),
     ],
 )
 def test_anchor_is_the_schema_and_path_in_lower_case_with_dashes(path: str, anchor: str) -> None:

@@ -203,7 +203,13 @@ class _Resolver:
 # -- collecting ------------------------------------------------------------------------------
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _join(prefix: str, key: str) -> str:
+    """Append *key* to a dotted path; a key with other characters is quoted: ``a["x.io/y"]``."""
+    if key != ANY_KEY and not _PLAIN_KEY.fullmatch(key):
+        return f'{prefix}["{key}"]'
     return f"{prefix}.{key}" if prefix else key
 
 
