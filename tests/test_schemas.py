@@ -534,3 +534,46 @@ def test_example_hub_values_agree_with_its_cluster_entry(
                 assert url == f"https://{domain}/hub/oauth_callback", rel
     assert seen, f"no values file of {cluster}/{hub['name']} names its host"
     assert all(hosts == [domain] for hosts in seen)
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """Merge *over* into *base* the way Helm merges values files (maps deeply, the rest replaced)."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@pytest.mark.parametrize(
+    ("cluster", "hub", "folder"),
+    _hub_cases(),
+    ids=[f"{c}/{h['name']}" for c, h, _ in _hub_cases()],
+)
+def test_example_hub_gets_its_certificate_from_something_the_repository_sets_up(
+    cluster: str, hub: dict[str, Any], folder: Path
+) -> None:
+    """HTTPS ends in the proxy (Let's Encrypt) or at an Ingress with an existing TLS secret.
+
+    No hub relies on a certificate issuer (cert-manager) that nothing here installs.
+    """
+    values: dict[str, Any] = {}
+    for rel in hub["values_files"]:
+        if "secret" not in rel:
+            data = _read(folder / rel)
+            values = _merged(values, data.get("jupyterhub", data))
+    proxy, ingress = values.get("proxy", {}), values.get("ingress", {})
+    https = proxy.get("https", {})
+    assert not any(key.startswith("cert-manager.io/") for key in ingress.get("annotations", {}))
+    if https.get("enabled"):
+        assert not ingress.get("enabled"), f"{cluster}/{hub['name']}: proxy HTTPS and an Ingress"
+        assert https.get("type") == "letsencrypt"
+        assert https.get("hosts") == [hub["domain"]]
+        assert "@" in https.get("letsencrypt", {}).get("contactEmail", "")
+        assert proxy.get("service", {}).get("type", "LoadBalancer") == "LoadBalancer"
+    else:
+        assert ingress.get("enabled"), f"{cluster}/{hub['name']} has no HTTPS"
+        assert proxy.get("service", {}).get("type") == "ClusterIP"
+        assert [tls["hosts"] for tls in ingress.get("tls", [])] == [[hub["domain"]]]
