@@ -19,6 +19,8 @@ myst_enable_extensions = ["colon_fence", "fieldlist"]
 hub_deployer_schemas = {{"shop": "{schema}"}}
 hub_deployer_cli = None
 hub_deployer_config_dir = None
+hub_deployer_rule_pages = False
+hub_deployer_workflows_dir = None
 hub_deployer_generated_dir = "generated"
 exclude_patterns = ["_build"]
 """

@@ -23,7 +23,10 @@ from tools.reference.generate import (
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools.reference",
-        description="Generate the schema, CLI and inventory reference pages (MyST) into OUTDIR.",
+        description=(
+            "Generate the schema, CLI, inventory, rule-table and workflow reference pages"
+            " (MyST) into OUTDIR."
+        ),
     )
     parser.add_argument("outdir", type=Path, metavar="OUTDIR", help="folder for the pages")
     parser.add_argument(
@@ -36,6 +39,18 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("config"),
         help="config root for the inventory page (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--workflows-dir",
+        type=Path,
+        default=Path(".github/workflows"),
+        help="GitHub Actions workflows for the workflows page, if the folder exists"
+        " (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="leave out the planner, validation and audit rule-table pages",
     )
     parser.add_argument(
         "--cli",
@@ -68,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
             cli=args.cli or None,
             config_dir=args.config_dir if args.config_dir.is_dir() else None,
             label_root=Path.cwd(),
+            rules=not args.no_rules,
+            workflows_dir=args.workflows_dir if args.workflows_dir.is_dir() else None,
         )
         pages = render_pages(sources)
     except DeployerError as exc:  # a schema that cannot be documented, an invalid config

@@ -42,7 +42,10 @@ class Sources:
 
     *schemas* maps a schema name (``cluster``) to its file; *cli* is a
     ``"module:attribute"`` naming a click command, or ``None``; *config_dir*
-    is the config root for the inventory page, or ``None``.
+    is the config root for the inventory page, or ``None``.  *rules* adds the
+    pages of the deployer's own rule tables (planner rules, validation rules,
+    audit signals and verdicts); *workflows_dir* is the folder of GitHub
+    Actions workflows for the workflows page, or ``None``.
     """
 
     schemas: Mapping[str, Path] = field(default_factory=dict)
@@ -50,6 +53,8 @@ class Sources:
     prog_name: str = "deployer"
     config_dir: Path | None = None
     label_root: Path | None = None
+    rules: bool = False
+    workflows_dir: Path | None = None
 
     def label(self, path: Path) -> str:
         """Return *path* as shown in a page's header (relative to *label_root*)."""
@@ -94,7 +99,26 @@ def render_pages(sources: Sources) -> dict[str, str]:
         config = load_inventory(sources.config_dir)
         label = sources.label(sources.config_dir) + "/"
         pages["inventory.md"] = render_inventory_page(config, source_label=label)
+    if sources.rules:
+        pages.update(_rule_pages())
+    if sources.workflows_dir is not None:
+        from tools.reference import workflows  # noqa: PLC0415
+
+        found = workflows.load_workflows(sources.workflows_dir)
+        label = sources.label(sources.workflows_dir) + "/"
+        pages[workflows.PAGE] = workflows.render_workflows_page(found, source_label=label)
     return pages
+
+
+def _rule_pages() -> dict[str, str]:
+    """Return the pages of the rule tables: planner, validation, audit."""
+    from tools.reference import audit, planner, validation  # noqa: PLC0415
+
+    return {
+        planner.PAGE: planner.render_planner_page(),
+        validation.PAGE: validation.render_validation_page(),
+        audit.PAGE: audit.render_audit_page(),
+    }
 
 
 def _leftovers(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
@@ -134,8 +158,25 @@ def stale_pages(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
     return stale + _leftovers(outdir, pages)
 
 
+#: The packages the rule-table pages are read from (their files feed the input digest).
+RULE_PACKAGES = ("deployer", "tools.audit")
+_SOURCE_SUFFIXES = (".py", ".yaml", ".json")
+
+
+def _package_files(name: str) -> Iterator[Path]:
+    spec = importlib.util.find_spec(name)
+    if spec is not None and spec.origin is not None:
+        folder = Path(spec.origin).parent
+        yield from sorted(p for suffix in _SOURCE_SUFFIXES for p in folder.rglob(f"*{suffix}"))
+
+
 def _input_files(sources: Sources) -> Iterator[Path]:
     yield from sources.schemas.values()
+    if sources.rules:
+        for name in RULE_PACKAGES:
+            yield from _package_files(name)
+    if sources.workflows_dir is not None and sources.workflows_dir.is_dir():
+        yield from sorted(p for p in sources.workflows_dir.iterdir() if p.is_file())
     if sources.config_dir is not None and sources.config_dir.is_dir():
         yield from sorted(p for p in sources.config_dir.rglob("*") if p.is_file())
     if sources.cli is not None:
@@ -154,7 +195,15 @@ def input_digest(sources: Sources) -> str:
     Only ``stat`` is called, so this is cheap enough for every rebuild.
     """
     digest = hashlib.sha256(
-        repr((sorted(sources.schemas), sources.cli, sources.prog_name)).encode()
+        repr(
+            (
+                sorted(sources.schemas),
+                sources.cli,
+                sources.prog_name,
+                sources.rules,
+                sources.workflows_dir,
+            )
+        ).encode()
     )
     for path in _input_files(sources):
         try:

@@ -7,6 +7,8 @@ In ``conf.py``::
     hub_deployer_schemas = None                # None: the deployer's cluster, hub, chart
     hub_deployer_cli = "deployer.cli:cli"      # None: no CLI page
     hub_deployer_generated_dir = "reference/generated"
+    hub_deployer_rule_pages = True             # planner, validation and audit rule tables
+    hub_deployer_workflows_dir = "../.github/workflows"  # workflows page; None: none
 
 Pages are written with :func:`deployer._fs.write_if_changed`, so a rebuild
 that changes nothing touches no file and ``sphinx-autobuild`` does not loop.
@@ -60,11 +62,16 @@ def _generate(app: Sphinx) -> None:
     else:
         schemas = {name: _path(app, file) for name, file in schemas_value.items()}
     config_dir = config.hub_deployer_config_dir
+    workflows_dir = _path(app, config.hub_deployer_workflows_dir or ".")
     sources = Sources(
         schemas=schemas,
         cli=config.hub_deployer_cli,
         config_dir=_path(app, config_dir) if config_dir else None,
         label_root=Path(app.confdir).resolve().parent,
+        rules=bool(config.hub_deployer_rule_pages),
+        workflows_dir=(
+            workflows_dir if config.hub_deployer_workflows_dir and workflows_dir.is_dir() else None
+        ),
     )
     outdir = Path(app.srcdir) / config.hub_deployer_generated_dir
     # Rebuilds skip the work when no source and no generated page changed since the last
@@ -101,6 +108,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_config_value(
         "hub_deployer_generated_dir", "reference/generated", "env", types=frozenset({str})
+    )
+    app.add_config_value(
+        "hub_deployer_rule_pages",
+        True,  # noqa: FBT003 (Sphinx's signature: the default is positional)
+        "env",
+        types=frozenset({bool}),
+    )
+    app.add_config_value(
+        "hub_deployer_workflows_dir",
+        "../.github/workflows",
+        "env",
+        types=frozenset({str, type(None)}),
     )
     app.add_domain(SchemaDomain)
     app.connect("builder-inited", _generate)
