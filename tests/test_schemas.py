@@ -577,3 +577,47 @@ def test_example_hub_gets_its_certificate_from_something_the_repository_sets_up(
         assert ingress.get("enabled"), f"{cluster}/{hub['name']} has no HTTPS"
         assert proxy.get("service", {}).get("type") == "ClusterIP"
         assert [tls["hosts"] for tls in ingress.get("tls", [])] == [[hub["domain"]]]
+
+
+def _creation_rule(path: str) -> dict[str, Any] | None:
+    """The first rule of the repository's .sops.yaml whose path_regex matches *path*, as sops picks."""
+    rules = _read(ROOT / ".sops.yaml")["creation_rules"]
+    return next((rule for rule in rules if re.search(rule["path_regex"], path)), None)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((CONFIG / "clusters").glob("*/enc-*")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_sops_creation_rule_picks_the_keys_the_secret_file_is_encrypted_with(path: Path) -> None:
+    """`sops --encrypt` on a cluster's secret file uses the keys its committed copy lists."""
+    relative = path.relative_to(ROOT).as_posix()
+    rule = _creation_rule(relative)
+    assert rule is not None, f"no creation rule of .sops.yaml matches {relative}"
+    assert _creation_rule(f"/home/operator/hubs/{relative}") == rule
+    metadata = _read(path)["sops"]
+    recipients = sorted(key["recipient"] for key in metadata.get("age") or [])
+    kms = [key["resource_id"] for key in metadata.get("gcp_kms") or []]
+    assert sorted(filter(None, rule.get("age", "").split(","))) == recipients
+    assert ([rule["gcp_kms"]] if "gcp_kms" in rule else []) == kms
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "config/clusters/nasa/prod.values.yaml",
+        "config/clusters/nasa/cluster.yaml",
+        "config/clusters/nasa-veda-old/enc-prod.secret.values.yaml",
+        "tests/data/configs/valid/minimal/clusters/uk/enc-prod.secret.values.yaml",
+    ],
+)
+def test_sops_creation_rules_match_only_secret_files_of_known_clusters(path: str) -> None:
+    """A file not named enc-*.secret.* in a known cluster's folder gets no key."""
+    assert _creation_rule(path) is None
+
+
+def test_sops_has_a_creation_rule_for_every_cluster() -> None:
+    """A new cluster folder needs its rule before its first secret can be encrypted."""
+    for folder in CLUSTERS:
+        assert _creation_rule(f"config/clusters/{folder.name}/enc-new.secret.values.yaml")
