@@ -246,3 +246,82 @@ def test_gaps_cover_the_whole_tree_when_one_page_is_audited():
 def test_gaps_can_be_turned_off():
     result = audit_paths([DATA / "sphinx-md"], options=AuditOptions(gaps=False))
     assert result.gaps == ()
+
+
+GPU_SCHEMA = """\
+properties:
+  profiles:
+    type: array
+    items:
+      properties:
+        limits: {$ref: '#/$defs/resources'}
+        guarantees: {$ref: '#/$defs/resources'}
+  stage: {type: string}
+$defs:
+  resources:
+    properties:
+      nvidia.com/gpu: {type: integer}
+      example.org/fpga: {type: integer}
+"""
+
+
+def gpu_gaps(tmp_path: Path, body: str) -> list[str]:
+    """The schema-property gaps of a tree with one how-to holding *body*."""
+    (tmp_path / ".git").mkdir()
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / "gpu.schema.yaml").write_text(GPU_SCHEMA, encoding="utf-8")
+    page = tmp_path / "how-to" / "gpus.md"
+    page.parent.mkdir()
+    page.write_text(f"# Give users GPUs\n\n{body}", encoding="utf-8")
+    return by_kind(gaps_of(tmp_path, schema_dirs=[schemas]), "schema-property")
+
+
+def test_keys_with_dots_or_slashes_are_quoted_in_property_paths(tmp_path):
+    (tmp_path / "gpu.schema.yaml").write_text(GPU_SCHEMA, encoding="utf-8")
+    paths = [p.path for p in schema_properties([tmp_path])]
+    assert 'profiles[].limits["nvidia.com/gpu"]' in paths
+    assert 'profiles[].guarantees["example.org/fpga"]' in paths
+
+
+def test_yaml_keys_with_dots_or_slashes_are_mentions(tmp_path):
+    """`nvidia.com/gpu` is one key, plain or quoted, nested under its parents."""
+    body = (
+        "1. Ask for a GPU:\n\n   ```yaml\n   profiles:\n     - limits:\n"
+        "         nvidia.com/gpu: 1\n       guarantees:\n"
+        "         \"nvidia.com/gpu\": 1\n         'example.org/fpga': 2\n   stage: prod\n   ```\n"
+    )
+    assert gpu_gaps(tmp_path, body) == ['gpu.schema.yaml: profiles[].limits["example.org/fpga"]']
+
+
+def test_dotted_paths_with_quoted_keys_are_mentions(tmp_path):
+    body = (
+        'Set `profiles[].limits["nvidia.com/gpu"]` and '
+        '{schema:prop}`gpu:profiles[].guarantees["nvidia.com/gpu"]`, and `stage`.\n'
+    )
+    assert gpu_gaps(tmp_path, body) == [
+        'gpu.schema.yaml: profiles[].guarantees["example.org/fpga"]',
+        'gpu.schema.yaml: profiles[].limits["example.org/fpga"]',
+    ]
+
+
+def test_a_schema_role_with_its_own_text_mentions_its_target(tmp_path):
+    """`text <schema:path>` shows only the text; the target still counts, even a single key."""
+    body = (
+        "Set {schema:prop}`the stage <gpu:stage>` and "
+        '{schema:prop}`a GPU limit <gpu:profiles[].limits["nvidia.com/gpu"]>` and '
+        '{schema:prop}`an FPGA <gpu.profiles[].limits["example.org/fpga"]>`.\n'
+    )
+    assert gpu_gaps(tmp_path, body) == ["gpu.schema.yaml: profiles[].guarantees"]
+
+
+def test_a_yaml_key_counts_only_nested_under_its_parents(tmp_path):
+    """A fragment may leave out outer keys, but a key shown at the wrong level is not a mention."""
+    body = (
+        "```yaml\nlimits:\n  nvidia.com/gpu: 1\n```\n\n"  # a fragment: profiles[] left out
+        "```yaml\nexample.org/fpga: 1\nstage:\n  nvidia.com/gpu: 1\n```\n"  # at the wrong level
+    )
+    assert gpu_gaps(tmp_path, body) == [
+        "gpu.schema.yaml: profiles[].guarantees",
+        'gpu.schema.yaml: profiles[].limits["example.org/fpga"]',
+    ]

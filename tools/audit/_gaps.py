@@ -12,8 +12,12 @@ found on each page; no page is read twice.  The kinds:
     a property of a configuration schema (``hubs[].stage``) that no tutorial or
     how-to guide mentions: by its dotted path in the text, as a key in a YAML
     code block (nested under its parents, which a fragment may leave out), or in
-    a role such as ``{schema-property}`hubs[].stage```.  Only the outermost
-    unmentioned property of a branch is listed.
+    a role such as ``{schema:prop}`cluster:hubs[].stage``` (also when the role
+    gives its own text, ``{schema:prop}`the stage <cluster:hubs[].stage>```).
+    A key holding characters other than letters, digits, ``_`` and ``-`` is
+    quoted in dotted paths (``limits["nvidia.com/gpu"]``) and written as is in
+    YAML (``nvidia.com/gpu: 1``).  Only the outermost unmentioned property of a
+    branch is listed.
 ``cli-command``
     a command of the project's click command line (``deployer validate``) that
     no tutorial or how-to guide shows.
@@ -156,6 +160,14 @@ def _resolve_ref(schema: Mapping[str, Any], node: object, depth: int) -> object:
     return node
 
 
+_PLAIN = re.compile(r"[\w*-]+")
+
+
+def _quote(key: str) -> str:
+    """Return *key* as a dotted path writes it (quoted in brackets unless plain)."""
+    return key if _PLAIN.fullmatch(key) else f'["{key}"]'
+
+
 def _walk(
     schema: Mapping[str, Any],
     node: object,
@@ -171,7 +183,8 @@ def _walk(
     properties = node.get("properties")
     if isinstance(properties, dict):
         for key, child in properties.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
+            name = _quote(str(key))
+            path = f"{prefix}{name}" if name[:1] == "[" else f"{prefix}.{name}" if prefix else name
             out.setdefault(path, None)
             _walk(schema, child, path, depth + 1, out)
     items = node.get("items")
@@ -254,24 +267,36 @@ def cli_commands(spec: str) -> list[CliCommand]:
 
 # --------------------------------------------------------------------------- mentions
 
-_DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\[\])?(?:\.[A-Za-z_*][\w-]*(?:\[\])?)+")
-_HAS_DOT = re.compile(r"\S*\.\S*")
+# A key of a dotted path: plain (``stage``, ``*``), or quoted in brackets when it holds other
+# characters (``["nvidia.com/gpu"]``), as the schema reference writes it.
+_PLAIN_KEY = r"[A-Za-z_*][\w-]*"
+_QUOTED_KEY = r"""\[(?:"[^"\s]+"|'[^'\s]+')\]"""
+_DOTTED = re.compile(
+    rf"(?<![\w.])[A-Za-z_][\w-]*(?:\[\])?(?:(?:\.{_PLAIN_KEY}|{_QUOTED_KEY})(?:\[\])?)+",
+)
+_PATH = re.compile(rf"{_PLAIN_KEY}(?:\[\])?(?:(?:\.{_PLAIN_KEY}|{_QUOTED_KEY})(?:\[\])?)*")
+_KEYS = re.compile(r"""\["([^"]+)"\]|\['([^']+)'\]|([^.\["']+)""")
+_HAS_PATH = re.compile(r"\S*[.\[]\S*")
 _INLINE_CODE = re.compile(r"`(?:[\w-]+:)?([A-Za-z_][\w.\[\]*-]*)`")
-_YAML_KEY = re.compile(r"^(\s*)(-\s+)?([A-Za-z_][\w.-]*)\s*:(?:\s|$)")
+_SCHEMA_PREFIX = re.compile(r"^[\w-]+:(?!//)")
+_YAML_KEY = re.compile(
+    r"""^(\s*)(-\s+)?("[^"\n]+"|'[^'\n]+'|[A-Za-z_][\w./-]*)\s*:(?:\s|$)""",
+)
+
+#: A property path or a mention: its keys, normalised (lower case, no ``[]``).
+_Keys = tuple[str, ...]
 
 
-def _normal(path: str) -> str:
-    return path.replace("[]", "").lower()
+def _split(path: str) -> _Keys:
+    """Return the keys of a dotted path (``a.b[].c["x.y/z"]`` → ``("a", "b", "c", "x.y/z")``)."""
+    keys: list[str] = []
+    for quoted, single, plain in _KEYS.findall(path.replace("[]", "")):
+        keys.append((quoted or single or plain).lower())
+    return tuple(keys)
 
 
-def _suffixes(path: str) -> Iterator[str]:
-    parts = path.split(".")
-    for start in range(len(parts)):
-        yield ".".join(parts[start:])
-
-
-def _yaml_keys(code: str) -> Iterator[str]:
-    """Yield the dotted key path of every key in YAML-looking *code* (fragments welcome)."""
+def _yaml_keys(code: str) -> Iterator[_Keys]:
+    """Yield the key path of every key in YAML-looking *code* (fragments welcome)."""
     stack: list[tuple[int, str]] = []
     for line in code.splitlines():
         match = _YAML_KEY.match(line)
@@ -280,64 +305,82 @@ def _yaml_keys(code: str) -> Iterator[str]:
         indent = len(match.group(1)) + len(match.group(2) or "")
         while stack and stack[-1][0] >= indent:
             stack.pop()
-        stack.append((indent, match.group(3)))
-        yield ".".join(key for _, key in stack)
+        key = match.group(3)
+        if key[:1] in {'"', "'"}:
+            key = key[1:-1]
+        stack.append((indent, key.lower()))
+        yield tuple(k for _, k in stack)
 
 
-def _mentions(pages: Iterable[Page]) -> tuple[set[str], str]:
-    """Return the normalised dotted paths (and all their suffixes) and the text of *pages*."""
+def _target_keys(target: str) -> _Keys | None:
+    """Return the keys a role's target names (``hub:custom`` → ``("custom",)``), if a path."""
+    path = _SCHEMA_PREFIX.sub("", target.strip(), count=1)
+    return _split(path) if _PATH.fullmatch(path) else None
+
+
+def _mentions(pages: Iterable[Page]) -> tuple[set[_Keys], str]:
+    """Return the key paths mentioned on *pages* (with all their tails) and their text."""
     texts: list[str] = []
-    keys: list[str] = []
+    found: set[_Keys] = set()
     for page in pages:
         for block in page.blocks:
             texts.append(block.text)
             if block.kind in {"code", "console"} and ":" in block.text:
-                keys.extend(_yaml_keys(block.text))
-        texts.extend(link.target for link in page.links if link.kind in {"role", "ref"})
+                found.update(_yaml_keys(block.text))
+        for link in page.links:
+            if link.kind in {"role", "ref"}:
+                texts.append(link.target)
+            if link.kind == "role":
+                keys = _target_keys(link.target)
+                if keys:
+                    found.add(keys)
     text = "\n".join(texts)
-    # Only words holding a dot can be dotted paths: find those first (much faster).
-    dotted = [t for word in _HAS_DOT.findall(text) for t in _DOTTED.findall(word)]
-    tokens = {_normal(t) for t in (*keys, *dotted)}
-    paths: set[str] = set()
-    for token in tokens:
-        paths.update(_suffixes(token))
-    paths.update(_normal(t) for t in _INLINE_CODE.findall(text))
+    # Only words holding a dot or a bracket can be dotted paths: find those first (much faster).
+    found.update(_split(t) for word in _HAS_PATH.findall(text) for t in _DOTTED.findall(word))
+    paths: set[_Keys] = set()
+    for keys in found:
+        paths.update(keys[start:] for start in range(len(keys)))
+    paths.update((_split(t)) for t in _INLINE_CODE.findall(text))
+    paths.discard(())
     return paths, text
 
 
-def _unmentioned(properties: Sequence[SchemaProperty], mentioned: set[str]) -> list[SchemaProperty]:
+def _unmentioned(
+    properties: Sequence[SchemaProperty], mentioned: set[_Keys]
+) -> list[SchemaProperty]:
     """Return the outermost properties of each branch that *mentioned* does not cover.
 
     A property is covered when its path, or a tail of it at least two keys
     long (``singleuser.memory.limit`` for ``jupyterhub.singleuser.memory.limit``),
-    was mentioned, or when a property below it is covered.
+    was mentioned, or when a property below it is covered.  A ``*`` key of a
+    property matches any key.
     """
-    wild = [m for m in mentioned if "." in m]
+    by_length: dict[int, list[_Keys]] = {}
+    for keys in mentioned:
+        by_length.setdefault(len(keys), []).append(keys)
 
-    def hit(prop: SchemaProperty) -> bool:
-        path = _normal(prop.path)
-        parts = path.split(".")
-        tails = [path, *(".".join(parts[i:]) for i in range(1, len(parts) - 1))]
-        if "*" not in path:
+    def matches(pattern: _Keys, keys: _Keys) -> bool:
+        return all(p in {"*", k} for p, k in zip(pattern, keys, strict=True))
+
+    def hit(keys: _Keys) -> bool:
+        tails = [keys, *(keys[i:] for i in range(1, len(keys) - 1))]
+        if "*" not in keys:
             return any(t in mentioned for t in tails)
-        patterns = [re.compile(re.escape(t).replace(r"\*", r"[^.]+")) for t in tails]
-        return any(p.fullmatch(m) for p in patterns for m in wild)
+        return any(matches(t, m) for t in tails for m in by_length.get(len(t), ()))
 
-    covered: set[tuple[str, str]] = set()
-    for prop in properties:
-        if hit(prop):
-            parts = _normal(prop.path).split(".")
-            covered.update((prop.schema, ".".join(parts[:end])) for end in range(1, len(parts) + 1))
+    paths = [(prop, _split(prop.path)) for prop in properties]
+    covered: set[tuple[str, _Keys]] = set()
+    for prop, keys in paths:
+        if hit(keys):
+            covered.update((prop.schema, keys[:end]) for end in range(1, len(keys) + 1))
     missing: list[SchemaProperty] = []
-    reported: set[tuple[str, str]] = set()
-    for prop in properties:
-        path = _normal(prop.path)
-        if (prop.schema, path) in covered:
+    reported: set[tuple[str, _Keys]] = set()
+    for prop, keys in paths:
+        if (prop.schema, keys) in covered:
             continue
-        parts = path.split(".")
-        if any((prop.schema, ".".join(parts[:end])) in reported for end in range(1, len(parts))):
+        if any((prop.schema, keys[:end]) in reported for end in range(1, len(keys))):
             continue
-        reported.add((prop.schema, path))
+        reported.add((prop.schema, keys))
         missing.append(prop)
     return missing
 
