@@ -276,7 +276,6 @@ _DOTTED = re.compile(
 )
 _PATH = re.compile(rf"{_PLAIN_KEY}(?:\[\])?(?:(?:\.{_PLAIN_KEY}|{_QUOTED_KEY})(?:\[\])?)*")
 _KEYS = re.compile(r"""\["([^"]+)"\]|\['([^']+)'\]|([^.\["']+)""")
-_HAS_PATH = re.compile(r"\S*[.\[]\S*")
 _INLINE_CODE = re.compile(r"`(?:[\w-]+:)?([A-Za-z_][\w.\[\]*-]*)`")
 _SCHEMA_PREFIX = re.compile(r"^[\w-]+:(?!//)")
 _YAML_KEY = re.compile(
@@ -336,7 +335,8 @@ def _mentions(pages: Iterable[Page]) -> tuple[set[_Keys], str]:
                     found.add(keys)
     text = "\n".join(texts)
     # Only words holding a dot or a bracket can be dotted paths: find those first (much faster).
-    found.update(_split(t) for word in _HAS_PATH.findall(text) for t in _DOTTED.findall(word))
+    words = [word for word in text.split() if "." in word or "[" in word]
+    found.update(_split(t) for word in words for t in _DOTTED.findall(word))
     paths: set[_Keys] = set()
     for keys in found:
         paths.update(keys[start:] for start in range(len(keys)))
