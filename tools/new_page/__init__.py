@@ -56,6 +56,7 @@ _MAX_SLUG = 60
 _TOCTREE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{toctree\}")
 _HOW_TO_PREFIX = re.compile(r"^how\s+to\b\s*", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_APOSTROPHES = re.compile("['\u2019\u02bc]")
 
 
 class PageExistsError(DeployerError):
@@ -86,9 +87,11 @@ def slugify(title: str, kind: str = "") -> str:
     """Make a file name stem from a title: ASCII, lowercase, words joined by hyphens.
 
     For how-to guides a leading "How to" is dropped (``How to add a hub`` →
-    ``add-a-hub``): the folder already says it.
+    ``add-a-hub``): the folder already says it.  Apostrophes vanish rather
+    than split a word (``Change a hub's image`` → ``change-a-hubs-image``).
     """
     text = _HOW_TO_PREFIX.sub("", title.strip()) if kind == "how-to" else title
+    text = _APOSTROPHES.sub("", text)  # "hub's" → "hubs", not "hub-s"
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > _MAX_SLUG:
