@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tools.reference import Sources, render_pages, stale_pages, write_pages
+from tools.reference.generate import input_digest
 
 DATA = Path(__file__).parent / "data" / "reference"
 
@@ -45,3 +46,29 @@ def test_stale_pages_reports_changed_missing_and_leftover_pages(tmp_path: Path) 
     assert not leftover.exists()
     assert mine.exists()
     assert stale_pages(tmp_path, pages) == []
+
+
+def test_the_rule_pages_and_the_workflows_page_are_generated_on_request(tmp_path: Path) -> None:
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    (workflows / "w.yaml").write_text("name: W\non: push\njobs: {}\n", encoding="utf-8")
+    sources = Sources(rules=True, workflows_dir=workflows)
+    assert sorted(render_pages(sources)) == [
+        "audit-signals.md",
+        "planner-rules.md",
+        "validation-rules.md",
+        "workflows.md",
+    ]
+
+
+def test_the_input_digest_follows_the_workflow_files(tmp_path: Path) -> None:
+    """A rebuild regenerates when a workflow changes (the digest is what it skips on)."""
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    flow = workflows / "w.yaml"
+    flow.write_text("name: W\non: push\njobs: {}\n", encoding="utf-8")
+    sources = Sources(rules=True, workflows_dir=workflows)
+    before = input_digest(sources)
+    assert input_digest(sources) == before
+    flow.write_text("name: W2\non: push\njobs: {}\n", encoding="utf-8")
+    assert input_digest(sources) != before

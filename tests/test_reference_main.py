@@ -60,3 +60,52 @@ def test_an_invalid_config_tree_is_an_error_naming_the_file(
     assert err.startswith("error: ")
     assert "cluster.yaml" in err
     assert "Traceback" not in err
+
+
+def test_check_detects_stale_rule_and_workflow_pages(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A changed workflow or a hand-edited rule page makes --check fail, naming the page."""
+    workflows = tmp_path / "workflows"
+    workflows.mkdir()
+    flow = workflows / "validate.yaml"
+    flow.write_text(
+        "name: V\non: pull_request\njobs:\n  v:\n    steps:\n      - run: deployer validate\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    none = str(tmp_path / "none")
+    args = ["--schema", SHOP, "--cli", "", "--config-dir", none, "--workflows-dir", str(workflows)]
+    args.append(str(out))
+    assert main(args) == 0
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [
+        "audit-signals.md",
+        "planner-rules.md",
+        "schema-shop.md",
+        "validation-rules.md",
+        "workflows.md",
+    ]
+    assert main(["--check", *args]) == 0
+    capsys.readouterr()
+
+    flow.write_text(flow.read_text("utf-8").replace("validate", "validate --cluster x"), "utf-8")
+    rules = out / "planner-rules.md"
+    rules.write_text(rules.read_text("utf-8") + "hand-written line\n", encoding="utf-8")
+    assert main(["--check", *args]) == 1
+    err = capsys.readouterr().err
+    assert f"stale: {out / 'workflows.md'}" in err
+    assert f"stale: {rules}" in err
+    assert "validation-rules.md" not in err
+
+    assert main(args) == 0
+    assert main(["--check", *args]) == 0
+
+
+def test_no_rules_leaves_the_rule_pages_out(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    none = str(tmp_path / "none")
+    args = ["--schema", SHOP, "--cli", "", "--no-rules", "--config-dir", none]
+    args += ["--workflows-dir", none]
+    assert main([*args, str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["schema-shop.md"]

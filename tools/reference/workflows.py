@@ -38,8 +38,11 @@ LABEL = "workflows-reference"
 _SECRET = re.compile(r"\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)")
 #: ``deployer`` where a shell command starts: line start, after ; & | ( or then/do/else.
 _COMMAND = re.compile(
-    r"(?:^|[;&|(]|\b(?:then|do|else)\s)\s*(deployer(?:[ \t][^;&|<>\n]*)?)", re.MULTILINE
+    r"(?:^|[;&|(]|\b(?:then|do|else)\s)\s*(deployer(?:[ \t][^;&|<>()`\n]*)?)", re.MULTILINE
 )
+
+#: The file descriptor of a redirection cut off after the command (``2>/dev/null``).
+_FD = re.compile(r"\s+\d$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,8 @@ def workflow_files(folder: Path) -> list[Path]:
 def deployer_commands(script: str) -> tuple[str, ...]:
     """Return the ``deployer`` commands a shell *script* runs, without redirections."""
     joined = re.sub(r"\\\n\s*", " ", script)
-    return tuple(" ".join(match.group(1).split()) for match in _COMMAND.finditer(joined))
+    commands = (" ".join(match.group(1).split()) for match in _COMMAND.finditer(joined))
+    return tuple(_FD.sub("", command) for command in commands)
 
 
 def _secrets(value: object) -> tuple[str, ...]:
