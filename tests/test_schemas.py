@@ -537,7 +537,7 @@ def test_example_hub_values_agree_with_its_cluster_entry(
 
 
 def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Merge *over* into *base* the way Helm merges values files (maps deeply, the rest replaced)."""
+    """Merge *over* into *base* as Helm merges values files: maps deeply, the rest replaced."""
     merged = dict(base)
     for key, value in over.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -580,7 +580,7 @@ def test_example_hub_gets_its_certificate_from_something_the_repository_sets_up(
 
 
 def _creation_rule(path: str) -> dict[str, Any] | None:
-    """The first rule of the repository's .sops.yaml whose path_regex matches *path*, as sops picks."""
+    """The first rule of .sops.yaml whose path_regex matches *path*, as sops picks it."""
     rules = _read(ROOT / ".sops.yaml")["creation_rules"]
     return next((rule for rule in rules if re.search(rule["path_regex"], path)), None)
 
