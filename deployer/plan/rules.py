@@ -89,6 +89,12 @@ RULES: tuple[Rule, ...] = (
         Upgrades.EVERYTHING,
         "The deployer's dependencies (pyproject.toml).",
     ),
+    Rule(
+        "sops-rules",
+        ".sops.yaml",
+        Upgrades.NOTHING,
+        "sops encryption rules only: which keys new secret files are encrypted for",
+    ),
     Rule("docs", "docs/**", Upgrades.NOTHING, "docs only"),
     Rule("markdown", "**/*.md", Upgrades.NOTHING, "docs only"),
     Rule("tests", "tests/**", Upgrades.NOTHING, "tests only"),
