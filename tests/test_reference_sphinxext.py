@@ -9,6 +9,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, cast
+
+from tools.reference.sphinxext import _no_edit_button
 
 DATA = Path(__file__).parent / "data" / "reference"
 ROOT = Path(__file__).parent.parent
@@ -201,3 +205,14 @@ def test_an_invalid_config_tree_fails_the_build_without_a_traceback(tmp_path: Pa
     assert "ERROR: " in result.stderr
     assert "cluster.yaml" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_generated_pages_get_no_edit_button() -> None:
+    """The theme's "edit this page" link would lead to a file that is not in git."""
+    app = cast("Any", SimpleNamespace(config=SimpleNamespace(hub_deployer_generated_dir="gen/")))
+    generated: dict[str, Any] = {"theme_use_edit_page_button": True}
+    written: dict[str, Any] = {"theme_use_edit_page_button": True}
+    _no_edit_button(app, "gen/workflows", "page.html", generated, None)
+    _no_edit_button(app, "how-to/index", "page.html", written, None)
+    assert generated["theme_use_edit_page_button"] is False
+    assert written["theme_use_edit_page_button"] is True

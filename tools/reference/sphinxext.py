@@ -14,6 +14,7 @@ Pages are written with :func:`deployer._fs.write_if_changed`, so a rebuild
 that changes nothing touches no file and ``sphinx-autobuild`` does not loop.
 A rebuild skips generation altogether when no source (schema, config file,
 CLI module) and no generated page changed since the last build.
+Generated pages get no "edit this page" link (they are not in git).
 Relative paths are relative to the folder of ``conf.py``.  A schema that
 cannot be documented (a property without a description, a broken ``$ref``)
 is reported as an error naming the file, line and property (type
@@ -97,6 +98,20 @@ def _generate(app: Sphinx) -> None:
     write_if_changed(state_file, outputs_state(outdir, list(pages), digest))
 
 
+def _no_edit_button(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: object,
+) -> None:
+    """Hide the theme's "edit this page" link on generated pages: they are not in git."""
+    del templatename, doctree
+    folder = app.config.hub_deployer_generated_dir.strip("/") + "/"
+    if pagename.startswith(folder):
+        context["theme_use_edit_page_button"] = False
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the settings, the ``schema`` domain and the generator."""
     from tools.reference.domain import SchemaDomain  # noqa: PLC0415 (lazy: Sphinx-only import)
@@ -123,6 +138,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_domain(SchemaDomain)
     app.connect("builder-inited", _generate)
+    app.connect("html-page-context", _no_edit_button)
     return {
         "version": _VERSION,
         "env_version": 1,
