@@ -56,3 +56,10 @@ def test_thresholds_are_tied_to_the_verdicts_they_decide() -> None:
 def test_every_gap_kind_is_listed_in_report_order(page: str) -> None:
     rows = [line for line in _section(page, "Gap kinds").splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == list(GAP_KINDS)
+
+
+def test_the_page_declares_itself_reference_with_its_reason(page: str) -> None:
+    """Its tables quote explanation's vocabulary, so the page says why it is reference."""
+    front = page.split("---\n")[1]
+    assert 'category: "reference"' in front
+    assert "reason:" in front

@@ -72,3 +72,15 @@ def test_the_input_digest_follows_the_workflow_files(tmp_path: Path) -> None:
     assert input_digest(sources) == before
     flow.write_text("name: W2\non: push\njobs: {}\n", encoding="utf-8")
     assert input_digest(sources) != before
+
+
+def test_a_generated_page_with_front_matter_is_removed_when_no_longer_generated(
+    tmp_path: Path,
+) -> None:
+    pages = render_pages(Sources(rules=True))
+    assert pages["audit-signals.md"].startswith("---\n")
+    write_pages(tmp_path, pages)
+    (tmp_path / "notes.md").write_text("---\ntitle: mine\n---\n# Mine\n", encoding="utf-8")
+    removed = write_pages(tmp_path, {})
+    assert sorted(p.name for p in removed) == sorted(pages)
+    assert (tmp_path / "notes.md").exists()

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             config_dir=args.config_dir if args.config_dir.is_dir() else None,
             label_root=Path.cwd(),
             rules=not args.no_rules,
-            workflows_dir=args.workflows_dir if args.workflows_dir.is_dir() else None,
+            workflows_dir=args.workflows_dir.resolve() if args.workflows_dir.is_dir() else None,
         )
         pages = render_pages(sources)
     except DeployerError as exc:  # a schema that cannot be documented, an invalid config

@@ -22,6 +22,14 @@ __all__ = ["render_audit_page", "verdict_thresholds"]
 PAGE = "audit-signals.md"
 LABEL = "audit-signals"
 
+#: The page quotes the words each signal counts, explanation's among them; were the
+#: classifier to read it as explanation, this is why it is reference all the same.
+FRONT_MATTER = {
+    "category": "reference",
+    "reason": "generated; its tables quote the words and phrases each signal counts,"
+    " many of them typical of explanation",
+}
+
 _DOUBLE_CODE = re.compile(r"``(\w+)``")
 
 
@@ -81,23 +89,22 @@ def render_audit_page(*, source_label: str = "tools/audit/") -> str:
         source_label,
         LABEL,
         "Audit signals and verdicts",
-        "The signals the Diátaxis audit (`python -m tools.audit`) reads from a page, the"
-        " verdicts it gives, the thresholds behind them and the gap kinds it reports, as"
-        " declared in `tools/audit/_features.py` (`SIGNALS`), `tools/audit/_verdict.py`"
-        " (`Verdict`, `THRESHOLDS`) and `tools/audit/_gaps.py` (`GAP_KINDS`). The"
-        f" categories are {', '.join(code(c) for c in CATEGORIES)}.",
+        "The signals, verdicts, thresholds and gap kinds of the Diátaxis audit"
+        " (`python -m tools.audit`), read from the audit's own tables:",
+        front_matter=FRONT_MATTER,
     )
     out += [
-        "## Signals",
+        ":Signals: `tools/audit/_features.py` (`SIGNALS`), in declaration order",
+        ":Verdicts: `tools/audit/_verdict.py` (`Verdict`, `VERDICT_MEANINGS`, `FAILABLE`)",
+        ":Thresholds: `tools/audit/_verdict.py` (`THRESHOLDS`)",
+        ":Gap kinds: `tools/audit/_gaps.py` (`GAP_KINDS`, `GAP_MEANINGS`), in report order",
+        f":Categories: {', '.join(code(c) for c in CATEGORIES)}",
         "",
-        (
-            f"The {len(SIGNALS)} signals the classifier weighs, in declaration order."
-            " Favours: the categories a high value points to."
-        ),
+        "## Signals",
         "",
     ]
     out += table(
-        ["Signal", "Measures", "Favours"],
+        ["Signal", "Measures", "Favours (a high value points to)"],
         [
             [
                 code(signal.name),
@@ -113,10 +120,6 @@ def render_audit_page(*, source_label: str = "tools/audit/") -> str:
         msg = f"tools.audit: verdicts without a meaning in VERDICT_MEANINGS: {missing}"
         raise GenerationError(msg)
     out += ["## Verdicts", ""]
-    out += [
-        "Every verdict a page can get.",
-        "",
-    ]
     out += table(
         ["Verdict", "Meaning", "Thresholds", "Can fail a run (`--fail-on`)"],
         [
@@ -131,12 +134,8 @@ def render_audit_page(*, source_label: str = "tools/audit/") -> str:
     )
     docs = attribute_docs(type(THRESHOLDS))
     out += ["## Thresholds", ""]
-    out += [
-        "The numbers behind the verdicts (`THRESHOLDS`). Confidences range from 0 to 1.",
-        "",
-    ]
     out += table(
-        ["Threshold", "Value", "Meaning"],
+        ["Threshold", "Value (confidence from 0 to 1, or words)", "Meaning"],
         [
             [
                 code(field.name),
@@ -151,7 +150,7 @@ def render_audit_page(*, source_label: str = "tools/audit/") -> str:
     if missing_gaps:
         msg = f"tools.audit: gap kinds without a meaning in GAP_MEANINGS: {missing_gaps}"
         raise GenerationError(msg)
-    out += ["## Gap kinds", "", "Every gap kind, in report order.", ""]
+    out += ["## Gap kinds", ""]
     out += table(
         ["Gap kind", "Meaning"],
         [[code(kind), cell(GAP_MEANINGS[kind])] for kind in GAP_KINDS],

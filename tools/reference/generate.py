@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deployer._fs import write_if_changed
+from tools.reference._markdown import is_generated
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -127,7 +128,7 @@ def _leftovers(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
     return [
         path
         for path in sorted(outdir.glob("*.md"))
-        if path.name not in pages and path.read_text(encoding="utf-8").startswith(GENERATED_MARK)
+        if path.name not in pages and is_generated(path.read_text(encoding="utf-8"), GENERATED_MARK)
     ]
 
 
