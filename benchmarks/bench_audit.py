@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tools.audit._classify import classify_page  # noqa: E402
-from tools.audit._features import _prose_stats  # noqa: E402
+from tools.audit._features import clear_caches  # noqa: E402
 from tools.audit._reader import read_file  # noqa: E402
 
 WORK = ROOT / "benchmarks" / "_work" / "audit-docs"
@@ -208,7 +208,7 @@ def _median_rate(func: object, n: int, runs: int) -> tuple[float, float]:
     """Median pages/s over *runs*: by CPU time of this process, and by wall-clock time."""
     cpu, wall = [], []
     for _ in range(runs):
-        _prose_stats.cache_clear()  # every run starts cold: no page is read twice
+        clear_caches()  # every run starts cold: no page is read twice
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         func()  # type: ignore[operator]
         cpu.append(time.process_time() - start_cpu)

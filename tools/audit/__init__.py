@@ -322,7 +322,7 @@ def _page_result(  # noqa: PLR0917 - the parts of one page's result, all private
     for title, line, blocks in spans:
         words = _words(blocks)
         if judged and words >= thresholds.section_min_words:
-            reading = classifier.blocks(blocks, title)
+            reading = classifier.blocks(blocks, title, reasons=False)
             sections.append(
                 SectionResult(title, line, words, reading.predicted, reading.confidence),
             )

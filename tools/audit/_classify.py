@@ -13,8 +13,10 @@ and role markup replaced by the visible text.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +75,11 @@ class Model:
     vocabulary: frozenset[str]
     #: Per feature, its weights in the order of :data:`CATEGORIES` (features with a weight only).
     table: Mapping[str, tuple[float, ...]]
+    #: The features of ``table``, in order, and per category their weights in that order.
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[float, ...], ...] = ()
+    #: Per category, per feature of ``columns``: its weight there minus its mean weight elsewhere.
+    pushes: tuple[tuple[float, ...], ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Model:
@@ -89,7 +96,14 @@ class Model:
             for f in features
             if any(row := tuple(weights[c].get(f, 0.0) for c in CATEGORIES))
         }
-        return cls(features, weights, bias, vocabulary, table)
+        columns = tuple(table)
+        rows = tuple(tuple(table[f][i] for f in columns) for i in range(len(CATEGORIES)))
+        k = len(CATEGORIES) - 1
+        pushes = tuple(
+            tuple(table[f][i] - (sum(table[f]) - table[f][i]) / k for f in columns)
+            for i in range(len(CATEGORIES))
+        )
+        return cls(features, weights, bias, vocabulary, table, columns, rows, pushes)
 
 
 @functools.cache
@@ -127,17 +141,20 @@ def _reason(name: str, counts: Mapping[str, float]) -> str | None:
 
 
 def _classify(
-    blocks: Sequence[Block], title: str, model: Model, full_words: int = _FULL_WORDS
+    blocks: Sequence[Block],
+    title: str,
+    model: Model,
+    full_words: int = _FULL_WORDS,
+    *,
+    reasons: bool = True,
 ) -> Classification:
     feats = extract(blocks, title, vocabulary=model.vocabulary)
-    table = model.table
-    z = [model.bias[c] for c in CATEGORIES]
-    pushes: list[tuple[str, float, tuple[float, ...]]] = []
-    for f, v in feats.values.items():
-        row = table.get(f)
-        if row is not None and v:
-            z = [a + w * v for a, w in zip(z, row, strict=True)]
-            pushes.append((f, v, row))
+    values = feats.values
+    x = list(map(values.get, model.columns, itertools.repeat(0.0)))
+    z = [
+        model.bias[c] + sum(map(operator.mul, row, x))
+        for c, row in zip(CATEGORIES, model.rows, strict=True)
+    ]
     # short texts carry little evidence: temper the logits towards uniform
     temper = min(1.0, math.sqrt((feats.words + 10) / full_words))
     probs = _softmax({c: v * temper for c, v in zip(CATEGORIES, z, strict=True)})
@@ -146,26 +163,34 @@ def _classify(
     confidence = probs[best] - probs[second]
     cognition = probs["reference"] + probs["explanation"] - probs["tutorial"] - probs["how-to"]
     application = probs["how-to"] + probs["reference"] - probs["tutorial"] - probs["explanation"]
+    why: tuple[str, ...] = ()
+    if reasons:
+        i = CATEGORIES.index(best)
+        pushes = [
+            (f, v * p) for f, v, p in zip(model.columns, x, model.pushes[i], strict=True) if v
+        ]
+        why = _reasons(pushes, feats.counts, i)
     return Classification(
         predicted=best,
         confidence=round(confidence, 4),
         scores={c: round(probs[c], 4) for c in CATEGORIES},
         axes=(round(cognition, 4), round(application, 4)),
-        reasons=_reasons(pushes, feats.counts, CATEGORIES.index(best)),
+        reasons=why,
     )
 
 
 def _reasons(
-    pushes: Sequence[tuple[str, float, tuple[float, ...]]],
+    pushes: Sequence[tuple[str, float]],
     counts: Mapping[str, float],
     best: int,
 ) -> tuple[str, ...]:
-    """Name the features that pushed most towards category *best* rather than the others."""
+    """Name the features that pushed most towards category *best* rather than the others.
+
+    *pushes* holds (feature, value times (its weight for *best* less its mean elsewhere)).
+    """
     contrib: list[tuple[float, str]] = []
     words: list[tuple[float, str]] = []
-    k = len(CATEGORIES) - 1
-    for f, v, row in pushes:
-        push = v * (row[best] - (sum(row) - row[best]) / k)
+    for f, push in pushes:
         if push <= 0:
             continue
         if f.startswith("w:"):
@@ -193,14 +218,19 @@ def _reasons(
 
 
 def classify_blocks(
-    blocks: Sequence[Block], title: str = "", *, model: Model | None = None
+    blocks: Sequence[Block],
+    title: str = "",
+    *,
+    model: Model | None = None,
+    reasons: bool = True,
 ) -> Classification:
     """Classify a run of blocks (a section, usually) with an optional *title*.
 
     Probabilities of short texts are drawn towards uniform, so a three-line
-    section is not called anything with confidence.
+    section is not called anything with confidence.  With ``reasons=False``
+    the reasons are left empty (cheaper, for callers that never show them).
     """
-    return _classify(blocks, title, model or load_model(), _FULL_WORDS_SECTION)
+    return _classify(blocks, title, model or load_model(), _FULL_WORDS_SECTION, reasons=reasons)
 
 
 def classify_page(page: Page, *, model: Model | None = None) -> Classification:

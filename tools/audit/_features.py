@@ -15,7 +15,9 @@ script and stored with the weights.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -403,6 +405,45 @@ SIGNALS: tuple[Signal, ...] = (
         ("tutorial", "how-to"),
         "{n} headings are numbered steps",
     ),
+    Signal(
+        "plain_paragraphs",
+        "share of blocks that are paragraphs of 25 words or more with no code and no colon at"
+        " the end",
+        ("explanation",),
+        "{pct}% of blocks are paragraphs of plain prose",
+    ),
+    Signal(
+        "comparisons",
+        "comparing words per 100 words: instead, unlike, alternative, trade-off, advantage,"
+        " drawback, historically",
+        ("explanation",),
+        "{n} words that compare or weigh (“instead”, “unlike”, “trade-off”)",
+    ),
+    Signal(
+        "bullet_verbs",
+        "bulleted items that start with an instruction verb, log-scaled",
+        ("how-to", "tutorial"),
+        "{n} bulleted items start with an instruction",
+    ),
+    Signal(
+        "key_values",
+        "short lines shaped “key: value” in prose and lists, log-scaled",
+        ("reference",),
+        "{n} short “key: value” lines",
+    ),
+    Signal("table_rows", "rows of tables, log-scaled", ("reference",), "{n} table rows"),
+    Signal(
+        "conditionals",
+        "share of sentences that open with “If” (conditions on a task)",
+        ("how-to",),
+        "{n} sentences open with “If …”",
+    ),
+    Signal(
+        "declarative",
+        "share of sentences whose subject opens them (“The …”, “This …”, “It …”, “Each …”)",
+        ("explanation", "reference"),
+        "{n} sentences state what something is or does (“The …”, “This …”)",
+    ),
     Signal("words", "page length in words (log-scaled)", (), "{n} words"),
     Signal(
         "numbers",
@@ -506,9 +547,7 @@ _TO_WORDS = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalpha() and c.islower()) and c not in "'-"}
 )
 _ITEM_DEFINITION = re.compile(r"(?:`[^`]+`|\*\*[^*]+\*\*|[\w.-]+)\s*(?::|\s[-\u2013\u2014])\s")
-_NO_DIGITS = str.maketrans("", "", "0123456789")
-#: Sentence ends become newlines (sentences = splitlines()).
-_TO_SENTENCES = str.maketrans({"?": ".\n", "!": ".\n"})
+_DIGITS = "0123456789"
 _LEAD = " \t*_\"'(`[>-"
 _PROMPT_LINE = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
 
@@ -679,52 +718,59 @@ _FAMILIES = (*_PHRASES, *_INTRO)
 
 
 def _phrase_tables() -> tuple[
-    dict[str, tuple[int, ...]], dict[str, tuple[tuple[str, str, tuple[int, ...]], ...]]
+    dict[str, tuple[int, ...]],
+    dict[tuple[str, str], tuple[tuple[str, bool, tuple[int, ...]], ...]],
 ]:
-    """Index the phrases: one-word ones by word, longer ones by first word.
+    """Index the phrases: one-word ones by word, longer ones by their first two words.
 
-    A longer phrase is kept padded with spaces (to count it in the space-joined words) and with
-    its second word (to skip it cheaply when that word is absent).
+    A longer phrase is kept padded with spaces (to count it in the space-joined words) with
+    whether it has more than two words (only those need counting in the text).
     """
     uni: dict[str, list[int]] = {}
-    multi: dict[str, dict[str, list[int]]] = {}
+    multi: dict[tuple[str, str], dict[str, list[int]]] = {}
     for i, family in enumerate(_FAMILIES):
         for phrase in {**_PHRASES, **_INTRO}[family]:
-            first, *rest = phrase.split()
-            if rest:
-                multi.setdefault(first, {}).setdefault(phrase, []).append(i)
+            parts = phrase.split()
+            if len(parts) > 1:
+                multi.setdefault((parts[0], parts[1]), {}).setdefault(phrase, []).append(i)
             else:
-                uni.setdefault(first, []).append(i)
+                uni.setdefault(phrase, []).append(i)
     return (
         {w: tuple(f) for w, f in uni.items()},
         {
-            w: tuple((f" {p} ", p.split()[1], tuple(f)) for p, f in d.items())
-            for w, d in multi.items()
+            pair: tuple(
+                (f" {p} ", len(p.split()) > 2, tuple(f))  # noqa: PLR2004 - more than a pair
+                for p, f in d.items()
+            )
+            for pair, d in multi.items()
         },
     )
 
 
-_UNI, _MULTI = _phrase_tables()
-_FIRST = frozenset(_UNI) | frozenset(_MULTI)
+_UNI, _PAIRS = _phrase_tables()
+_UNI_WORDS = frozenset(_UNI)
+_PAIR_KEYS = frozenset(_PAIRS)
 
 
 def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
     """Count the phrases of every family (see ``_FAMILIES``) in *words* (``counts``: per word)."""
     out = [0] * len(_FAMILIES)
+    for w in _UNI_WORDS.intersection(counts):
+        n = counts[w]
+        for i in _UNI[w]:
+            out[i] += n
+    pairs = Counter(itertools.pairwise(words))
     joined = ""
-    for w in _FIRST.intersection(counts):
-        for i in _UNI.get(w, ()):
-            out[i] += counts[w]
-        multi = _MULTI.get(w)
-        if multi:
-            joined = joined or f" {' '.join(words)} "
-            for padded, second, families in multi:
-                if second not in counts:
-                    continue
+    for pair in _PAIR_KEYS.intersection(pairs):
+        for padded, longer, families in _PAIRS[pair]:
+            if longer:
+                joined = joined or f" {' '.join(words)} "
                 n = joined.count(padded)
-                if n:
-                    for i in families:
-                        out[i] += n
+            else:
+                n = pairs[pair]
+            if n:
+                for i in families:
+                    out[i] += n
     return out
 
 
@@ -748,6 +794,14 @@ _LESSON_TITLE = re.compile(
 _ABOUT_TITLE = re.compile(r"^(?:why|what|about|understanding|how \w+ works|overview|on |the case)")
 
 
+_COMPARE = _wordset(
+    "instead unlike traditionally alternative alternatives alternatively compared comparison"
+    " differs differ difference differences drawback drawbacks advantage advantages disadvantage"
+    " disadvantages benefit benefits limitation limitations tradeoff tradeoffs trade-off"
+    " trade-offs whereas historically originally downside downsides"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Features:
     """Feature values (for the model) and raw counts (for the reasons)."""
@@ -761,127 +815,236 @@ def _log(n: float) -> float:
     return math.log1p(n)
 
 
-def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one over the headings
+#: The additive structural counts of a run of blocks, in the order ``_segment`` returns them.
+_STRUCT = (
+    "n_par", "n_ord", "n_bul", "n_code", "n_console", "n_table", "n_def", "n_api", "n_adm",
+    "n_tabs", "n_img", "code_lines", "prose_lines", "code_after_colon", "output_after",
+    "code_opts", "code_cmds", "n_config", "step_verbs", "item_defs", "api_calls", "par_words",
+    "plain_par", "bullet_verbs", "n_blocks", "key_values", "table_rows",
+    "h_howto", "h_imp", "h_ger", "h_q", "h_about", "h_lesson", "h_api", "h_noun", "h_step",
+)  # fmt: skip
+_H0 = _STRUCT.index("h_howto")
+#: Paragraphs at least this long, with no code and not introducing code, are running prose.
+_PLAIN_WORDS = 25
+_NO_INTRO = (0,) * len(_INTRO)
+#: A short line "key: value" ("Default: none", "`name`: the hub's name").
+_KEY_VALUE = re.compile(r"^[ \t]*[`*]*[\w][\w .`*/-]{0,30}[`*]*:[ \t]+\S[^\n]{0,80}$", re.MULTILINE)
+_DECLARATIVE = frozenset({"the", "this", "it", "these", "a", "an", "each", "every", "there", "its"})
+
+
+def _heading_kind(h: str) -> tuple[int, int]:
+    """Return (index among the heading counts of ``_STRUCT``, 1 if numbered as a step)."""
+    raw_h = h.strip().lower()
+    step = int(raw_h.startswith("step") or raw_h[:1].isdigit())
+    hl = raw_h.lstrip("0123456789. ")
+    first = hl.split(" ", 1)[0].strip("`*_\"'") if hl else ""
+    if _HOWTO_H.match(hl):
+        kind = 0
+    elif _is_verb(first) and " " in hl:
+        kind = 1
+    elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
+        kind = 2
+    elif hl.endswith("?") or first in _QUESTION_START:
+        kind = 3
+    elif first in _ABOUT or any(w in _ABOUT for w in hl.split()[:3]):
+        kind = 4
+    elif any(p in hl for p in _LESSON):
+        kind = 5
+    elif "`" in h or "(" in h or "." in hl.strip(".") or hl.startswith("-") or "_" in hl:
+        kind = 6
+    else:
+        kind = 7
+    return kind, step
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """What a run of blocks (a heading and the blocks up to the next heading) contributes."""
+
+    struct: tuple[int, ...]
+    prose: tuple[int, ...]
+    words: Mapping[str, int]
+    heading: str
+    #: The heading and the first three prose blocks ("" without prose).
+    intro: str
+
+
+def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR0915 - one pass
+    """Count the signals of a heading and the blocks up to the next heading."""
+    s = [0] * len(_STRUCT)
+    prose: list[str] = []
+    heading = ""
+    prev_kind = ""
+    prev_text = ""
+    for b in blocks:
+        kind = b.kind
+        if kind == "paragraph":
+            s[0] += 1
+            raw = b.text
+            text = raw.replace("\n", " ")
+            prose.append(text)
+            s[12] += raw.count("\n") + 1
+            if ":" in raw:
+                s[25] += len(_KEY_VALUE.findall(raw))
+            n = text.count(" ") + 1
+            s[21] += n
+            if n >= _PLAIN_WORDS and "`" not in text and not text.rstrip().endswith(":"):
+                s[22] += 1
+        elif kind in {"list", "ordered_list"}:
+            raw = b.text
+            text = raw.replace("\n", " ")
+            prose.append(text)
+            s[12] += raw.count("\n") + 1
+            if ":" in raw:
+                s[25] += len(_KEY_VALUE.findall(raw))
+            if b.info in {"field", "definition"}:
+                s[6] += 1
+            elif kind == "ordered_list":
+                s[1] += 1
+                first = text.lstrip(_LEAD).split(" ", 1)[0].lower().rstrip(":,;.")
+                s[18] += _is_verb(first)
+            else:
+                s[2] += 1
+                if _ITEM_DEFINITION.match(text) is not None:
+                    s[19] += 1
+                else:
+                    first = text.lstrip(_LEAD).split(" ", 1)[0].lower().rstrip(":,;.")
+                    s[23] += _is_verb(first)
+        elif kind == "heading":
+            if b.text:
+                heading = heading or b.text
+                k, step = _heading_kind(b.text)
+                s[_H0 + k] += 1
+                s[_H0 + 8] += step
+        elif kind in {"code", "console"}:
+            text = b.text
+            s[11] += text.count("\n") + 1
+            if "-" in text or ":" in text:
+                s[15] += len(_CODE_OPTION.findall(text))
+            s[16] += len(_CODE_COMMAND.findall(text))
+            if b.info.lower() in _CONFIG_LANGS:
+                s[17] += 1
+            if kind == "console" or _PROMPT_LINE.search(text):
+                s[4] += 1
+            else:
+                s[3] += 1
+            if prev_kind in {"paragraph", "list", "ordered_list"} and prev_text.rstrip().endswith(
+                ":"
+            ):
+                s[13] += 1
+            if prev_kind in {"code", "console"}:
+                s[14] += 1
+        elif kind == "table":
+            s[5] += 1
+            s[26] += b.text.count("\n") + 1
+            prose.append(b.text.replace("|", " ").replace("\n", " "))
+        elif kind == "admonition":
+            s[8] += 1
+            if b.text:
+                prose.append(b.text)
+        elif kind == "directive":
+            if _API_DIRECTIVE.match(b.info):
+                s[7] += 1
+                s[20] += "(" in b.text
+            elif b.info in _TABS:
+                s[9] += 1
+        elif kind == "image":
+            s[10] += 1
+            if b.text:
+                prose.append(b.text)
+        prev_kind = kind
+        if kind != "heading":
+            prev_text = b.text
+    s[24] = len(blocks)
+    st = _prose_stats("\n".join(prose))
+    intro = "\n".join([heading, *prose[:3]]) if prose else ""
+    return _Segment(tuple(s), st.numbers, st.words, heading, intro)
+
+
+#: Segments already counted, by the id of their first block; each entry keeps its blocks
+#: alive, so an id cannot be reused while its entry exists.
+_SEGMENTS: dict[tuple[int, int], tuple[tuple[Block, ...], _Segment]] = {}
+_MAX_SEGMENTS = 4096
+
+
+def _segment_of(run: tuple[Block, ...]) -> _Segment:
+    """Return the counts of *run*, reusing those of the same blocks counted before."""
+    key = (id(run[0]), len(run))
+    hit = _SEGMENTS.get(key)
+    if hit is not None and all(map(operator.is_, hit[0], run)):
+        return hit[1]
+    seg = _segment(run)
+    if len(_SEGMENTS) >= _MAX_SEGMENTS:
+        _SEGMENTS.clear()
+    _intro_counts.cache_clear()
+    _SEGMENTS[key] = (run, seg)
+    return seg
+
+
+def _split(blocks: Sequence[Block]) -> list[tuple[Block, ...]]:
+    """Cut *blocks* before every heading (the runs the reader makes its sections of)."""
+    cuts = [i for i, b in enumerate(blocks) if b.kind == "heading" and i]
+    if not cuts:
+        return [tuple(blocks)]
+    out = []
+    start = 0
+    for i in cuts:
+        out.append(tuple(blocks[start:i]))
+        start = i
+    out.append(tuple(blocks[start:]))
+    return out
+
+
+def clear_caches() -> None:
+    """Forget the counts kept for blocks seen before (for benchmarks that start cold)."""
+    _SEGMENTS.clear()
+    _intro_counts.cache_clear()
+
+
+def extract(  # noqa: PLR0915 - the features of the summed counts
     blocks: Sequence[Block], title: str = "", *, vocabulary: Container[str] | None = None
 ) -> Features:
     """Compute the features of a page or section from its *blocks* (and *title*).
 
     Lexical features ``w:<word>`` are made for the words in *vocabulary* (every word when None).
     """
-    prose: list[str] = []
-    headings: list[str] = [title] if title else []
-    n_par = n_ord = n_bul = n_code = n_console = n_table = n_def = n_api = n_adm = n_tabs = 0
-    n_img = code_lines = prose_lines = code_after_colon = output_after = 0
-    code_opts = code_cmds = n_config = step_verbs = item_defs = 0
-    api_args: list[str] = []
-    par_words: list[int] = []
-    prev_kind = ""
-    prev_text = ""
-    for b in blocks:
-        kind = b.kind
-        if kind == "paragraph":
-            n_par += 1
-            text = b.text.replace("\n", " ")
-            prose.append(text)
-            prose_lines += b.text.count("\n") + 1
-            par_words.append(text.count(" ") + 1)
-        elif kind in {"list", "ordered_list"}:
-            text = b.text.replace("\n", " ")
-            prose.append(text)
-            prose_lines += b.text.count("\n") + 1
-            if b.info in {"field", "definition"}:
-                n_def += 1
-            elif kind == "ordered_list":
-                n_ord += 1
-                first = text.lstrip(_LEAD).split(" ", 1)[0].lower().rstrip(":,;.")
-                step_verbs += _is_verb(first)
-            else:
-                n_bul += 1
-                item_defs += _ITEM_DEFINITION.match(text) is not None
-        elif kind == "heading":
-            if b.text:
-                headings.append(b.text)
-        elif kind in {"code", "console"}:
-            lines = b.text.count("\n") + 1
-            code_lines += lines
-            code_opts += len(_CODE_OPTION.findall(b.text))
-            code_cmds += len(_CODE_COMMAND.findall(b.text))
-            if b.info.lower() in _CONFIG_LANGS:
-                n_config += 1
-            if kind == "console" or _PROMPT_LINE.search(b.text):
-                n_console += 1
-            else:
-                n_code += 1
-            if prev_text.rstrip().endswith(":") and prev_kind in {
-                "paragraph",
-                "list",
-                "ordered_list",
-            }:
-                code_after_colon += 1
-            if prev_kind in {"code", "console"}:
-                output_after += 1
-        elif kind == "table":
-            n_table += 1
-            prose.append(b.text.replace("|", " ").replace("\n", " "))
-        elif kind == "admonition":
-            n_adm += 1
-            if b.text:
-                prose.append(b.text)
-        elif kind == "directive":
-            if _API_DIRECTIVE.match(b.info):
-                n_api += 1
-                api_args.append(b.text)
-            elif b.info in _TABS:
-                n_tabs += 1
-        elif kind == "image":
-            n_img += 1
-            if b.text:
-                prose.append(b.text)
-        prev_kind = kind
-        if kind != "heading":
-            prev_text = b.text
-    stats = [_prose_stats(t) for t in prose]
-    tot = [sum(col) for col in zip(*(st.numbers for st in stats), strict=True)] or [0] * _N_STATS
+    segments = [_segment_of(run) for run in _split(blocks)] if blocks else []
+    if len(segments) == 1:
+        s = list(segments[0].struct)
+        tot = list(segments[0].prose)
+    else:
+        s = list(map(sum, zip(*(g.struct for g in segments), strict=True))) or [0] * len(_STRUCT)
+        tot = list(map(sum, zip(*(g.prose for g in segments), strict=True))) or [0] * _N_STATS
+    (n_par, n_ord, n_bul, n_code, n_console, n_table, n_def, n_api, n_adm, n_tabs, n_img) = s[:11]
+    (code_lines, prose_lines, code_after_colon, output_after, code_opts, code_cmds) = s[11:17]
+    (n_config, step_verbs, item_defs, api_calls, par_words, plain_par, bullet_verbs) = s[17:24]
+    n_blocks = max(1, s[24])
+    key_values, table_rows = s[25:27]
+    (h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun, h_step) = s[_H0:]
     (n_words, you, we, seq, modal, causal, hedges, concept, refw, lets) = tot[:10]
     (tut, out, cont, goal, expl, refp) = tot[10:16]
     (n_sent, imperative, third, to_verb, short, inline, calls, dashes, numbers) = tot[16:25]
-    intro_stats = [_prose_stats(t) for t in [*headings[:1], *prose[:3]]]
-    intros = {
-        name: sum(st.numbers[i] for st in intro_stats)
-        for i, name in enumerate(_INTRO, start=_N_STATS - len(_INTRO))
-    }
+    (compare, conditional, declarative) = tot[25:28]
+    first_heading = title or next((g.heading for g in segments if g.heading), "")
+    # the opening: the heading and first prose blocks of the first part with prose
+    opening = next((g.intro for g in segments if g.intro), "")
+    intros = dict(zip(_INTRO, _intro_counts(opening) if opening else _NO_INTRO, strict=True))
+    n_head = sum(s[_H0 : _H0 + 8])
+    if title:
+        k, step = _heading_kind(title)
+        if not segments or segments[0].heading != title:
+            n_head += 1
+            h_step += step
+            hs = [h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun]
+            hs[k] += 1
+            (h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun) = hs
     n_sent = max(1, n_sent)
     per100 = 100.0 / max(n_words, 20)
-    signatures = calls + dashes + sum(1 for a in api_args if "(" in a)
+    signatures = calls + dashes + api_calls
     sent_len = n_words / n_sent
     n_chunks = n_sent
-    n_blocks = max(1, len(blocks))
 
-    h_howto = h_imp = h_ger = h_q = h_about = h_lesson = h_api = h_noun = 0
-    h_step = 0
-    for h in headings:
-        raw_h = h.strip().lower()
-        h_step += raw_h.startswith("step") or raw_h[:1].isdigit()
-        hl = raw_h.lstrip("0123456789. ")
-        first = hl.split(" ", 1)[0].strip("`*_\"'") if hl else ""
-        if _HOWTO_H.match(hl):
-            h_howto += 1
-        elif _is_verb(first) and " " in hl:
-            h_imp += 1
-        elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
-            h_ger += 1
-        elif hl.endswith("?") or first in _QUESTION_START:
-            h_q += 1
-        elif first in _ABOUT or any(w in _ABOUT for w in hl.split()[:3]):
-            h_about += 1
-        elif any(p in hl for p in _LESSON):
-            h_lesson += 1
-        elif "`" in h or "(" in h or "." in hl.strip(".") or hl.startswith("-") or "_" in hl:
-            h_api += 1
-        else:
-            h_noun += 1
-    n_head = len(headings)
-    title_text = headings[0].strip() if headings else ""
+    title_text = first_heading.strip()
     tl = title_text.lower()
     t_first = tl.split(" ", 1)[0].strip("`*_\"'") if tl else ""
     t_words = len(tl.split())
@@ -889,7 +1052,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "`" in title_text
         or "(" in tl
         or "_" in tl
-        or bool(re.search(r"\w\.\w", tl))
+        or bool(_DOTTED.search(tl))
         or tl.startswith("-")
     )
     t_howto = int(bool(_HOWTO_H.match(tl)))
@@ -899,6 +1062,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     t_lesson = int(bool(_LESSON_TITLE.search(tl)))
     t_name = int(0 < t_words <= 2 and not (t_howto or t_imp or t_ger or t_q or t_lesson))  # noqa: PLR2004
     all_lines = max(1, code_lines + prose_lines)
+    par_len = round(par_words / n_par) if n_par else 0
 
     counts_out: dict[str, float] = {
         "imperative": imperative,
@@ -919,7 +1083,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "third_person": third,
         "sentence_len": round(sent_len),
         "short_sentences": short,
-        "paragraph_len": round(sum(par_words) / len(par_words)) if par_words else 0,
+        "paragraph_len": par_len,
         "prose_share": n_par,
         "code_share": code_lines,
         "code_blocks": n_code + n_console,
@@ -964,6 +1128,13 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "step_verbs": step_verbs,
         "item_definitions": item_defs,
         "h_steps": h_step,
+        "plain_paragraphs": plain_par,
+        "comparisons": compare,
+        "bullet_verbs": bullet_verbs,
+        "key_values": key_values,
+        "table_rows": table_rows,
+        "conditionals": conditional,
+        "declarative": declarative,
     }
     pct = {
         "imperative": imperative / n_sent,
@@ -972,6 +1143,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "code_share": code_lines / all_lines,
         "table_share": (n_table + n_def) / n_blocks,
         "code_commands": min(1.0, code_cmds / max(1, code_lines)),
+        "plain_paragraphs": plain_par / n_blocks,
     }
     hden = 1.0 / max(1, n_head)
     values: dict[str, float] = {
@@ -993,7 +1165,7 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "third_person": third / n_sent,
         "sentence_len": min(sent_len, 60.0) / 20.0,
         "short_sentences": pct["short_sentences"],
-        "paragraph_len": _log(counts_out["paragraph_len"]),
+        "paragraph_len": _log(par_len),
         "prose_share": pct["prose_share"],
         "code_share": pct["code_share"],
         "code_blocks": _log(n_code + n_console),
@@ -1038,14 +1210,21 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
         "step_verbs": _log(step_verbs),
         "item_definitions": _log(item_defs),
         "h_steps": h_step * hden,
+        "plain_paragraphs": pct["plain_paragraphs"],
+        "comparisons": min(compare * per100, 10.0),
+        "bullet_verbs": _log(bullet_verbs),
+        "key_values": _log(key_values),
+        "table_rows": _log(table_rows),
+        "conditionals": conditional / n_sent,
+        "declarative": declarative / n_sent,
     }
     for key, val in pct.items():
         counts_out[f"{key}_pct"] = round(100 * val)
     # lexical features: scaled term frequency of every word (the model keeps only its vocabulary)
     if vocabulary is None or vocabulary:
         counts: Counter[str] = Counter()
-        for st in stats:
-            counts.update(st.words)
+        for g in segments:
+            counts.update(g.words)
         scale = 100.0 / max(n_words, 50)
         for w, c in counts.items():
             if vocabulary is None or w in vocabulary:
@@ -1053,56 +1232,64 @@ def extract(  # noqa: C901, PLR0912, PLR0915 - one pass over the blocks, one ove
     return Features(values, counts_out, n_words)
 
 
+_DOTTED = re.compile(r"\w\.\w")
+
+
 @dataclass(frozen=True, slots=True)
 class _Prose:
-    """What one piece of prose contributes to the features (see :func:`_prose_stats`)."""
+    """What a run of prose contributes to the features (see :func:`_prose_stats`)."""
 
     #: Counts, in the order of ``_prose_stats``'s return statement, then the intro families.
     numbers: tuple[int, ...]
     words: Mapping[str, int]
 
 
-_N_STATS = 25 + len(_INTRO)
+_N_STATS = 28 + len(_INTRO)
+#: The word lists counted in every run of prose, in the order ``_prose_stats`` returns them.
+_LEXICONS = (_YOU, _WE, _SEQUENCE, _MODAL, _CAUSAL, _HEDGES, _CONCEPT, _REF_WORDS, _COMPARE)
+_LEXICON_OF = {
+    w: tuple(i for i, lex in enumerate(_LEXICONS) if w in lex)
+    for w in frozenset().union(*_LEXICONS)
+}
+_LEXICON_WORDS = frozenset(_LEXICON_OF)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
+def _intro_counts(text: str) -> tuple[int, ...]:
+    """Count the opening's phrases of every ``_INTRO`` family in *text*."""
+    words = text.lower().translate(_TO_WORDS).split()
+    return tuple(_phrase_counts(words, Counter(words))[len(_PHRASES) :])
+
+
 def _prose_stats(text: str) -> _Prose:
-    """Count the signals of one block's prose; cached, so a section reuses its page's work."""
+    """Count the signals of a run of prose (blocks joined by newlines, one sentence per line)."""
     low = text.lower()
     words = low.translate(_TO_WORDS).split()
     counts = Counter(words)
     sentences = [
-        x.lstrip(_LEAD) for x in text.translate(_TO_SENTENCES).replace(". ", ".\n").splitlines()
+        x.lstrip(_LEAD)
+        for x in text.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
     ]
-    starts = [x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences if x]
-    imperative = third = to_verb = 0
-    for s in starts:
-        if _is_verb(s):
-            imperative += 1
-        elif s in _THIRD:
-            third += 1
-        elif s == "to":
-            to_verb += 1
+    starts = Counter([x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences if x])
+    imperative = sum(map(starts.__getitem__, _VERBS.intersection(starts)))
+    imperative += sum(starts[w] for w in starts if "-" in w and _is_verb(w))
+    third = sum(map(starts.__getitem__, _THIRD.intersection(starts)))
+    to_verb = starts["to"]
     short = sum(1 for x in sentences if x and x.count(" ") < 7)  # noqa: PLR2004 - under 8 words
 
-    def total(lex: frozenset[str]) -> int:
-        return sum(map(counts.__getitem__, lex.intersection(counts)))
-
+    lex = [0] * len(_LEXICONS)
+    for w in _LEXICON_WORDS.intersection(counts):
+        n = counts[w]
+        for i in _LEXICON_OF[w]:
+            lex[i] += n
     phrases = _phrase_counts(words, counts)
     return _Prose(
         (
             len(words),
-            total(_YOU),
-            total(_WE),
-            total(_SEQUENCE),
-            total(_MODAL),
-            total(_CAUSAL),
-            total(_HEDGES),
-            total(_CONCEPT),
-            total(_REF_WORDS),
+            *lex[:8],
             low.count("let's") + low.count("let us"),
             *phrases[: len(_PHRASES)],
-            len(starts),
+            starts.total(),
             imperative,
             third,
             to_verb,
@@ -1110,7 +1297,10 @@ def _prose_stats(text: str) -> _Prose:
             text.count("`") // 2,
             text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
             text.count("--"),
-            len(text) - len(text.translate(_NO_DIGITS)),
+            sum(map(text.count, _DIGITS)),
+            lex[8],
+            starts["if"],
+            sum(map(starts.__getitem__, _DECLARATIVE.intersection(starts))),
             *phrases[len(_PHRASES) :],
         ),
         counts,
