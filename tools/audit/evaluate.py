@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from tools.audit._classify import CATEGORIES, Model, _classify
 from tools.audit._reader import read_file
-from tools.audit.train import Example, Hyper, fit, load_tree
+from tools.audit.train import Example, Hyper, fit, load_tree, macro_f1
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -91,20 +91,6 @@ class Report:
             ]
             lines.append(f"| {g} | " + " | ".join(str(x) for x in row) + " |")
         return "\n".join(lines) + "\n"
-
-
-def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
-    """Unweighted mean of per-category F1 over categories present in *gold* or *predicted*."""
-    cats = [c for c in CATEGORIES if c in gold or c in predicted]
-    if not cats:
-        return 0.0
-    total = 0.0
-    for c in cats:
-        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == c and p == c)
-        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if g != c and p == c)
-        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == c and p != c)
-        total += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return total / len(cats)
 
 
 def _predict(model: Model, examples: Sequence[Example]) -> tuple[str, ...]:

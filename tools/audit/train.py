@@ -18,7 +18,10 @@ here: ``Hyper.vocabulary``, 0 by default because words did not improve the
 leave-one-project-out score).  Each signal's weights may only push towards the
 categories the signal is designed to point to (``Signal.favours``), which keeps
 the model from learning one project's habits.  Pages are weighted so that every
-category, and every project within a category, counts alike.  It is trained in
+category, and every project within a category, counts alike.  The strength of
+the L2 penalty is chosen from a small fixed grid by leaving one training project
+out in turn (nested inside ``evaluate``'s folds, so a held-out project never
+tunes it).  It is trained in
 pure Python by full-batch Adam from zero weights, on sorted inputs, with no
 randomness, so the same tree always gives the same ``weights.json``.
 """
@@ -30,7 +33,7 @@ import json
 import math
 import operator
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +49,10 @@ __all__ = [
     "FOLDER_CATEGORIES",
     "Example",
     "Hyper",
+    "choose_l2",
     "fit",
     "load_tree",
+    "macro_f1",
     "main",
 ]
 
@@ -87,7 +92,12 @@ class Hyper:
     vocabulary: int = 0
     min_df: int = 4
     min_projects: int = 2
+    #: L2 strength of the signals' weights, used when ``l2_grid`` is empty or there are fewer
+    #: than three projects to choose from.
     l2: float = 0.03
+    #: Candidate L2 strengths: the one with the best leave-one-project-out macro-F1 *within the
+    #: training pages* is used (ties go to the stronger), so no held-out page tunes it.
+    l2_grid: tuple[float, ...] = (0.003, 0.01, 0.03, 0.1)
     word_l2: float = 0.2
     steps: int = 300
     rate: float = 0.3
@@ -227,9 +237,62 @@ def _descend(  # noqa: PLR0917 - the training problem, all private
     return w, b
 
 
+def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Unweighted mean of per-category F1 over categories present in *gold* or *predicted*."""
+    cats = [c for c in CATEGORIES if c in gold or c in predicted]
+    if not cats:
+        return 0.0
+    total = 0.0
+    for c in cats:
+        tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, predicted, strict=True) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g == c and p != c)
+        total += 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return total / len(cats)
+
+
+def _predict(model: dict[str, Any], values: dict[str, float]) -> str:
+    """Return the category a trained *model* gives a page with feature *values* (top logit)."""
+    names = model["features"]
+    best, top = CATEGORIES[0], -math.inf
+    for c in CATEGORIES:
+        z = model["bias"][c] + sum(
+            w * values.get(f, 0.0) for f, w in zip(names, model["weights"][c], strict=True) if w
+        )
+        if z > top:
+            best, top = c, z
+    return best
+
+
+def choose_l2(examples: Sequence[Example], hyper: Hyper) -> float:
+    """Pick the L2 strength of ``hyper.l2_grid`` by leaving one training project out in turn.
+
+    Returns ``hyper.l2`` when the grid is empty or the pages come from fewer than three
+    projects (leaving one out would leave a single project to learn from).
+    """
+    projects = sorted({e.project for e in examples})
+    if not hyper.l2_grid or len(projects) < 3:  # noqa: PLR2004 - two left to learn from
+        return hyper.l2
+    scores: list[tuple[float, float]] = []
+    for l2 in hyper.l2_grid:
+        fixed = replace(hyper, l2=l2, l2_grid=())
+        gold: list[str] = []
+        pred: list[str] = []
+        for project in projects:
+            model = fit([e for e in examples if e.project != project], fixed)
+            for e in examples:
+                if e.project == project:
+                    gold.append(e.label)
+                    pred.append(_predict(model, e.values))
+        scores.append((round(macro_f1(gold, pred), 9), l2))
+    return max(scores)[1]
+
+
 def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, Any]:
     """Train the model on *examples*; return the data written to ``weights.json``."""
+    hyper_in = hyper
     hyper = hyper or Hyper()
+    hyper = replace(hyper, l2=choose_l2(examples, hyper), l2_grid=())
     names = [s.name for s in SIGNALS] + _select_vocabulary(examples, hyper)
     n, d = max(1, len(examples)), len(names)
     raw = [[e.values.get(f, 0.0) for f in names] for e in examples]
@@ -272,6 +335,7 @@ def fit(examples: Sequence[Example], hyper: Hyper | None = None) -> dict[str, An
                 "min_df": hyper.min_df,
                 "min_projects": hyper.min_projects,
                 "l2": hyper.l2,
+                "l2_grid": list((hyper_in or Hyper()).l2_grid),
                 "word_l2": hyper.word_l2,
                 "steps": hyper.steps,
                 "rate": hyper.rate,
