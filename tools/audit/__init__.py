@@ -191,6 +191,7 @@ class _Folders:
 
     def __init__(self, tree: Tree, declared: Iterable[Declared], base: Path) -> None:
         self._by_parent: dict[tuple[str, str], str] = {}
+        self._memo: dict[tuple[str, str], dict[str, str]] = {}
         for d in declared:
             if d.category and d.source == "folder" and d.folder:
                 parent = posixpath.dirname(d.folder)
@@ -202,6 +203,9 @@ class _Folders:
     def for_page(self, rel: PurePosixPath, declared: Declared) -> dict[str, str]:
         """Return category → folder for the page at *rel* (relative to the tree)."""
         start = posixpath.dirname(declared.folder) if declared.folder else str(rel.parent)
+        memo = self._memo.get((start, declared.folder))
+        if memo is not None:  # pages of one folder share their answer
+            return dict(memo)
         ancestors = [start]
         while ancestors[-1] not in {"", "."}:
             ancestors.append(posixpath.dirname(ancestors[-1]))
@@ -223,6 +227,7 @@ class _Folders:
                 )
             else:
                 found[category] = f"{self._root_prefix}{CATEGORY_FOLDERS[category]}/"
+        self._memo[start, declared.folder] = dict(found)
         return found
 
     def shown(self, declared: Declared) -> Declared:

@@ -843,12 +843,12 @@ def _heading_kind(h: str) -> tuple[int, int]:
         kind = 1
     elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
         kind = 2
+    elif any(p in hl for p in _LESSON):  # before questions: "What you'll need" is no question
+        kind = 5
     elif hl.endswith("?") or first in _QUESTION_START:
         kind = 3
     elif first in _ABOUT or any(w in _ABOUT for w in hl.split()[:3]):
         kind = 4
-    elif any(p in hl for p in _LESSON):
-        kind = 5
     elif "`" in h or "(" in h or "." in hl.strip(".") or hl.startswith("-") or "_" in hl:
         kind = 6
     else:
@@ -966,17 +966,22 @@ _SEGMENTS: dict[tuple[int, int], tuple[tuple[Block, ...], _Segment]] = {}
 _MAX_SEGMENTS = 4096
 
 
-def _segment_of(run: tuple[Block, ...]) -> _Segment:
-    """Return the counts of *run*, reusing those of the same blocks counted before."""
-    key = (id(run[0]), len(run))
-    hit = _SEGMENTS.get(key)
+def _cached(run: Sequence[Block]) -> _Segment | None:
+    """Return the counts of *run* if these very blocks were counted before."""
+    hit = _SEGMENTS.get((id(run[0]), len(run)))
     if hit is not None and all(map(operator.is_, hit[0], run)):
         return hit[1]
-    seg = _segment(run)
-    if len(_SEGMENTS) >= _MAX_SEGMENTS:
-        _SEGMENTS.clear()
-    _intro_counts.cache_clear()
-    _SEGMENTS[key] = (run, seg)
+    return None
+
+
+def _segment_of(run: tuple[Block, ...]) -> _Segment:
+    """Return the counts of *run*, reusing those of the same blocks counted before."""
+    seg = _cached(run)
+    if seg is None:
+        seg = _segment(run)
+        if len(_SEGMENTS) >= _MAX_SEGMENTS:
+            _SEGMENTS.clear()
+        _SEGMENTS[id(run[0]), len(run)] = (run, seg)
     return seg
 
 
@@ -1007,7 +1012,11 @@ def extract(  # noqa: PLR0915 - the features of the summed counts
 
     Lexical features ``w:<word>`` are made for the words in *vocabulary* (every word when None).
     """
-    segments = [_segment_of(run) for run in _split(blocks)] if blocks else []
+    whole = _cached(blocks) if blocks else None
+    if whole is not None:  # a section of one heading, counted with its page
+        segments = [whole]
+    else:
+        segments = [_segment_of(run) for run in _split(blocks)] if blocks else []
     if len(segments) == 1:
         s = list(segments[0].struct)
         tot = list(segments[0].prose)
@@ -1025,6 +1034,7 @@ def extract(  # noqa: PLR0915 - the features of the summed counts
     (n_sent, imperative, third, to_verb, short, inline, calls, dashes, numbers) = tot[16:25]
     (compare, conditional, declarative) = tot[25:28]
     first_heading = title or next((g.heading for g in segments if g.heading), "")
+    # the opening: the heading and first prose blocks of the first part with prose
     # the opening: the heading and first prose blocks of the first part with prose
     opening = next((g.intro for g in segments if g.intro), "")
     intros = dict(zip(_INTRO, _intro_counts(opening) if opening else _NO_INTRO, strict=True))

@@ -518,6 +518,12 @@ class _MdScanner:
             indent = len(raw) - len(raw.lstrip())
             self.indent = indent
             c = s[0]
+            if indent < 4 and c.isalpha() and not self.list_open and not self.table:  # noqa: PLR2004
+                # the common case, a line of running text: it can only go on a paragraph
+                if not self.para:
+                    self.para_line = lineno
+                self.para.append(s)
+                continue
             if c in "`~:" and (m := _FENCE.match(s)) is not None:
                 fence, info = m.group(1), m.group(2).strip()
                 top = self.stack[-1] if self.stack else None
