@@ -25,7 +25,6 @@ Target: ``audit`` >= 1,000 pages/s on one core.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -236,10 +235,10 @@ def measure(name: str, root: Path, runs: int) -> None:  # noqa: C901 - one row p
     rows: list[tuple[str, tuple[float, float]]] = []
     try:
         from tools.audit import audit_paths  # noqa: PLC0415 - optional part of the package
+        from tools.audit._report import render  # noqa: PLC0415 - optional part of the package
 
         def audit() -> None:
-            result = audit_paths([root])
-            json.dumps(result.summary(), default=str)
+            render(audit_paths([root]), "json")
 
         audit()  # warm up (weights loaded once)
         rows.append(("audit (audit_paths, end to end)", _median_rate(audit, n, runs)))

@@ -148,7 +148,7 @@ def _classify(
     *,
     reasons: bool = True,
 ) -> Classification:
-    feats = extract(blocks, title, vocabulary=model.vocabulary)
+    feats = extract(blocks, title, vocabulary=model.vocabulary, with_counts=reasons)
     values = feats.values
     x = list(map(values.get, model.columns, itertools.repeat(0.0)))
     z = [

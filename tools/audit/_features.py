@@ -19,16 +19,18 @@ import itertools
 import math
 import operator
 import re
-from collections import Counter
+from collections import Counter, _count_elements  # type: ignore[attr-defined]
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Container, Mapping, Sequence
+    from collections.abc import Container, Iterable, Mapping, Sequence
 
     from tools.audit._reader import Block
 
-__all__ = ["SIGNALS", "Features", "Signal", "extract"]
+__all__ = ["SIGNALS", "Features", "Signal", "clear_caches", "extract"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -758,7 +760,7 @@ def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
         n = counts[w]
         for i in _UNI[w]:
             out[i] += n
-    pairs = Counter(itertools.pairwise(words))
+    pairs = _tally(itertools.pairwise(words))
     joined = ""
     for pair in _PAIR_KEYS.intersection(pairs):
         for padded, longer, families in _PAIRS[pair]:
@@ -1005,12 +1007,17 @@ def clear_caches() -> None:
     _intro_counts.cache_clear()
 
 
-def extract(  # noqa: PLR0915 - the features of the summed counts
-    blocks: Sequence[Block], title: str = "", *, vocabulary: Container[str] | None = None
+def extract(  # noqa: C901, PLR0915 - the features of the summed counts
+    blocks: Sequence[Block],
+    title: str = "",
+    *,
+    vocabulary: Container[str] | None = None,
+    with_counts: bool = True,
 ) -> Features:
     """Compute the features of a page or section from its *blocks* (and *title*).
 
     Lexical features ``w:<word>`` are made for the words in *vocabulary* (every word when None).
+    Without *with_counts*, ``Features.counts`` (used only for reasons) is left empty.
     """
     whole = _cached(blocks) if blocks else None
     if whole is not None:  # a section of one heading, counted with its page
@@ -1073,78 +1080,83 @@ def extract(  # noqa: PLR0915 - the features of the summed counts
     all_lines = max(1, code_lines + prose_lines)
     par_len = round(par_words / n_par) if n_par else 0
 
-    counts_out: dict[str, float] = {
-        "imperative": imperative,
-        "to_verb": to_verb,
-        "steps": n_ord,
-        "bullets": n_bul,
-        "you": you,
-        "we": we,
-        "lets": lets,
-        "tutorial_phrases": tut,
-        "sequence": seq,
-        "see_output": out,
-        "modal": modal,
-        "causal": causal,
-        "hedges": hedges,
-        "concept_words": concept,
-        "ref_words": refw,
-        "third_person": third,
-        "sentence_len": round(sent_len),
-        "short_sentences": short,
-        "paragraph_len": par_len,
-        "prose_share": n_par,
-        "code_share": code_lines,
-        "code_blocks": n_code + n_console,
-        "console": n_console,
-        "code_after_colon": code_after_colon,
-        "output_after_command": output_after,
-        "tables": n_table,
-        "table_share": n_table + n_def,
-        "definitions": n_def,
-        "api_directives": n_api,
-        "signatures": signatures,
-        "inline_code": inline,
-        "admonitions": n_adm,
-        "tabs": n_tabs,
-        "images": n_img,
-        "headings": n_head,
-        "h_howto": h_howto,
-        "h_imperative": h_imp,
-        "h_gerund": h_ger,
-        "h_question": h_q,
-        "h_about": h_about,
-        "h_lesson": h_lesson,
-        "h_api": h_api,
-        "h_nouns": h_noun,
-        "words": n_words,
-        "numbers": numbers,
-        "t_howto": t_howto,
-        "t_imperative": t_imp,
-        "t_gerund": t_ger,
-        "t_question": t_q,
-        "t_lesson": t_lesson,
-        "t_name": t_name,
-        "t_code": t_code,
-        "code_options": code_opts,
-        "code_commands": code_cmds,
-        "code_config": n_config,
-        "continuity": cont,
-        "goal_phrases": goal,
-        "explain_phrases": expl,
-        "ref_phrases": refp,
-        **intros,
-        "step_verbs": step_verbs,
-        "item_definitions": item_defs,
-        "h_steps": h_step,
-        "plain_paragraphs": plain_par,
-        "comparisons": compare,
-        "bullet_verbs": bullet_verbs,
-        "key_values": key_values,
-        "table_rows": table_rows,
-        "conditionals": conditional,
-        "declarative": declarative,
-    }
+    # raw counts, for the reasons only
+    counts_out: dict[str, float] = (
+        {}
+        if not with_counts
+        else {
+            "imperative": imperative,
+            "to_verb": to_verb,
+            "steps": n_ord,
+            "bullets": n_bul,
+            "you": you,
+            "we": we,
+            "lets": lets,
+            "tutorial_phrases": tut,
+            "sequence": seq,
+            "see_output": out,
+            "modal": modal,
+            "causal": causal,
+            "hedges": hedges,
+            "concept_words": concept,
+            "ref_words": refw,
+            "third_person": third,
+            "sentence_len": round(sent_len),
+            "short_sentences": short,
+            "paragraph_len": par_len,
+            "prose_share": n_par,
+            "code_share": code_lines,
+            "code_blocks": n_code + n_console,
+            "console": n_console,
+            "code_after_colon": code_after_colon,
+            "output_after_command": output_after,
+            "tables": n_table,
+            "table_share": n_table + n_def,
+            "definitions": n_def,
+            "api_directives": n_api,
+            "signatures": signatures,
+            "inline_code": inline,
+            "admonitions": n_adm,
+            "tabs": n_tabs,
+            "images": n_img,
+            "headings": n_head,
+            "h_howto": h_howto,
+            "h_imperative": h_imp,
+            "h_gerund": h_ger,
+            "h_question": h_q,
+            "h_about": h_about,
+            "h_lesson": h_lesson,
+            "h_api": h_api,
+            "h_nouns": h_noun,
+            "words": n_words,
+            "numbers": numbers,
+            "t_howto": t_howto,
+            "t_imperative": t_imp,
+            "t_gerund": t_ger,
+            "t_question": t_q,
+            "t_lesson": t_lesson,
+            "t_name": t_name,
+            "t_code": t_code,
+            "code_options": code_opts,
+            "code_commands": code_cmds,
+            "code_config": n_config,
+            "continuity": cont,
+            "goal_phrases": goal,
+            "explain_phrases": expl,
+            "ref_phrases": refp,
+            **intros,
+            "step_verbs": step_verbs,
+            "item_definitions": item_defs,
+            "h_steps": h_step,
+            "plain_paragraphs": plain_par,
+            "comparisons": compare,
+            "bullet_verbs": bullet_verbs,
+            "key_values": key_values,
+            "table_rows": table_rows,
+            "conditionals": conditional,
+            "declarative": declarative,
+        }
+    )
     pct = {
         "imperative": imperative / n_sent,
         "short_sentences": short / n_chunks,
@@ -1227,8 +1239,9 @@ def extract(  # noqa: PLR0915 - the features of the summed counts
         "conditionals": conditional / n_sent,
         "declarative": declarative / n_sent,
     }
-    for key, val in pct.items():
-        counts_out[f"{key}_pct"] = round(100 * val)
+    if with_counts:
+        for key, val in pct.items():
+            counts_out[f"{key}_pct"] = round(100 * val)
     # lexical features: scaled term frequency of every word (the model keeps only its vocabulary)
     if vocabulary is None or vocabulary:
         counts: Counter[str] = Counter()
@@ -1276,7 +1289,14 @@ def _names(text: str) -> str:
 def _intro_counts(text: str) -> tuple[int, ...]:
     """Count the opening's phrases of every ``_INTRO`` family in *text*."""
     words = _names(text).lower().translate(_TO_WORDS).split()
-    return tuple(_phrase_counts(words, Counter(words))[len(_PHRASES) :])
+    return tuple(_phrase_counts(words, _tally(words))[len(_PHRASES) :])
+
+
+def _tally(items: Iterable[_T]) -> dict[_T, int]:
+    """Count *items* (a ``Counter`` without its per-call overhead)."""
+    out: dict[_T, int] = {}
+    _count_elements(out, items)
+    return out
 
 
 def _prose_stats(text: str) -> _Prose:
@@ -1284,14 +1304,14 @@ def _prose_stats(text: str) -> _Prose:
     text = _names(text)
     low = text.lower()
     words = low.translate(_TO_WORDS).split()
-    counts = Counter(words)
+    counts = _tally(words)
     lines = text.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
     sentences = [x for x in map(str.lstrip, lines, itertools.repeat(_LEAD)) if x]
-    starts = Counter([x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences])
+    starts = _tally([x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences])
     imperative = sum(map(starts.__getitem__, _VERBS.intersection(starts)))
     imperative += sum(starts[w] for w in starts if "-" in w and _is_verb(w))
     third = sum(map(starts.__getitem__, _THIRD.intersection(starts)))
-    to_verb = starts["to"]
+    to_verb = starts.get("to", 0)
     # under 8 words: fewer than 7 spaces
     short = sum(map(_SHORT.__gt__, map(str.count, sentences, itertools.repeat(" "))))
 
@@ -1307,7 +1327,7 @@ def _prose_stats(text: str) -> _Prose:
             *lex[:8],
             low.count("let's") + low.count("let us"),
             *phrases[: len(_PHRASES)],
-            starts.total(),
+            len(sentences),
             imperative,
             third,
             to_verb,
@@ -1317,7 +1337,7 @@ def _prose_stats(text: str) -> _Prose:
             text.count("--"),
             sum(map(text.count, _DIGITS)),
             lex[8],
-            starts["if"],
+            starts.get("if", 0),
             sum(map(starts.__getitem__, _DECLARATIVE.intersection(starts))),
             *phrases[len(_PHRASES) :],
         ),
