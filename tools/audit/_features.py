@@ -751,6 +751,7 @@ def _phrase_tables() -> tuple[
 _UNI, _PAIRS = _phrase_tables()
 _UNI_WORDS = frozenset(_UNI)
 _PAIR_KEYS = frozenset(_PAIRS)
+_PAIR_FIRST = frozenset(first for first, _ in _PAIRS)
 
 
 def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
@@ -760,7 +761,10 @@ def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
         n = counts[w]
         for i in _UNI[w]:
             out[i] += n
-    pairs = _tally(itertools.pairwise(words))
+    # only the pairs whose first word starts a phrase (the others are never looked up)
+    pairs = _tally(
+        itertools.compress(itertools.pairwise(words), map(_PAIR_FIRST.__contains__, words))
+    )
     joined = ""
     for pair in _PAIR_KEYS.intersection(pairs):
         for padded, longer, families in _PAIRS[pair]:
