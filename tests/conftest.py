@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Tests read what programs print (Sphinx warnings, CLI output): no colour codes in it,
+# whatever the environment asks for (CI systems often force colour on).
+os.environ["NO_COLOR"] = "1"
+os.environ.pop("FORCE_COLOR", None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
