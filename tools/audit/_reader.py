@@ -302,7 +302,7 @@ def _role(state: _State, name: str, content: str, *, pos: int, text: str, line: 
     return f"`{shown or content}`"
 
 
-def _inline(state: _State, text: str, line: int) -> str:  # noqa: C901 - one small closure per markup
+def _inline(state: _State, text: str, line: int) -> str:  # noqa: C901, PLR0912 - one small closure per markup
     """Replace inline markup by the text a reader sees; record links."""
     if "`" not in text and "[" not in text and "<" not in text and "://" not in text:
         return text
@@ -342,9 +342,12 @@ def _inline(state: _State, text: str, line: int) -> str:  # noqa: C901 - one sma
 
     if state.fmt == "md":
         if "[" in text:
-            text = _MD_IMAGE.sub(md_image, text)
-            text = _MD_LINK.sub(md_link, text)
-            text = _MD_REF_LINK.sub(md_ref, text)
+            if "![" in text:
+                text = _MD_IMAGE.sub(md_image, text)
+            if "](" in text:
+                text = _MD_LINK.sub(md_link, text)
+            if "][" in text:
+                text = _MD_REF_LINK.sub(md_ref, text)
         if "}`" in text:
             text = _MYST_ROLE.sub(role, text)
     elif "`" in text:
