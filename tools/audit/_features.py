@@ -889,7 +889,7 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
             text = raw.replace("\n", " ")
             prose.append(text)
             s[12] += raw.count("\n") + 1
-            if ":" in raw:
+            if ": " in raw or ":\t" in raw:
                 s[25] += len(_KEY_VALUE.findall(raw))
             n = text.count(" ") + 1
             s[21] += n
@@ -900,7 +900,7 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
             text = raw.replace("\n", " ")
             prose.append(text)
             s[12] += raw.count("\n") + 1
-            if ":" in raw:
+            if ": " in raw or ":\t" in raw:
                 s[25] += len(_KEY_VALUE.findall(raw))
             if b.info in {"field", "definition"}:
                 s[6] += 1
