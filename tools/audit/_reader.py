@@ -518,9 +518,10 @@ class _MdScanner:
                 if self.list_open:
                     self.blank_in_list = True
                 continue
-            indent = len(raw) - len(raw.lstrip())
-            self.indent = indent
             c = s[0]
+            # a line that starts with its text has no indent (no need to measure it)
+            indent = 0 if raw[0] == c else len(raw) - len(raw.lstrip())
+            self.indent = indent
             if indent < 4 and c.isalpha() and not self.list_open and not self.table:  # noqa: PLR2004
                 # the common case, a line of running text: it can only go on a paragraph
                 if not self.para:
