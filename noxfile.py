@@ -93,7 +93,7 @@ def validate(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """Check style and types: ruff (every rule, reasons for each ignore) and mypy --strict."""
-    install(session, "lint")
+    install(session, "lint", "docs")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
