@@ -160,13 +160,26 @@ def render_json(result: AuditResult, fail_on: Collection[Verdict] = ()) -> str:
     summary = result.summary()
     summary["fail_on"] = sorted(fail_on)
     summary["failed"] = any(p.verdict in fail_on for p in result.pages)
-    data = {
-        "version": JSON_VERSION,
-        "pages": [_page_json(p) for p in result.pages],
-        "gaps": [_gap_json(g) for g in result.gaps],
-        "summary": summary,
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    # One line per page and per gap: ``json.dumps`` without ``indent`` uses the C
+    # encoder (the indented encoder is pure Python and costs more than classifying).
+    return (
+        "{\n"
+        f'  "version": {_dumps(JSON_VERSION)},\n'
+        f'  "pages": {_json_list([_page_json(p) for p in result.pages])},\n'
+        f'  "gaps": {_json_list([_gap_json(g) for g in result.gaps])},\n'
+        f'  "summary": {_dumps(summary)}\n'
+        "}\n"
+    )
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_list(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return "[]"
+    return "[\n    " + ",\n    ".join(map(_dumps, items)) + "\n  ]"
 
 
 # --------------------------------------------------------------------------- Markdown
