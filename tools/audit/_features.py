@@ -21,10 +21,10 @@ import operator
 import re
 from collections import Counter, _count_elements  # type: ignore[attr-defined]
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
-    from collections.abc import Container, Iterable, Mapping, Sequence
+    from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 
     from tools.audit._reader import Block
 
@@ -718,56 +718,72 @@ _PHRASES = {
 _FAMILIES = (*_PHRASES, *_INTRO)
 
 
-def _phrase_tables() -> tuple[
-    dict[str, tuple[int, ...]],
-    dict[tuple[str, str], tuple[tuple[str, bool, tuple[int, ...]], ...]],
-]:
-    """Index the phrases: one-word ones by word, longer ones by their first two words.
+class _PhraseIndex(NamedTuple):
+    """The phrases of some families: one-word ones by word, longer ones by their first two words.
 
     A longer phrase is kept padded with spaces (to count it in the space-joined words) with
     whether it has more than two words (only those need counting in the text).
     """
+
+    families: int
+    uni: dict[str, tuple[int, ...]]
+    uni_words: frozenset[str]
+    pairs: dict[tuple[str, str], tuple[tuple[str, bool, tuple[int, ...]], ...]]
+    pair_keys: frozenset[tuple[str, str]]
+    pair_first: frozenset[str]
+
+
+def _phrase_index(families: tuple[str, ...]) -> _PhraseIndex:
+    """Index the phrases of *families* (counts are returned in their order)."""
     uni: dict[str, list[int]] = {}
     multi: dict[tuple[str, str], dict[str, list[int]]] = {}
-    for i, family in enumerate(_FAMILIES):
+    for i, family in enumerate(families):
         for phrase in {**_PHRASES, **_INTRO}[family]:
             parts = phrase.split()
             if len(parts) > 1:
                 multi.setdefault((parts[0], parts[1]), {}).setdefault(phrase, []).append(i)
             else:
                 uni.setdefault(phrase, []).append(i)
-    return (
+    pairs = {
+        pair: tuple(
+            (f" {p} ", len(p.split()) > 2, tuple(f))  # noqa: PLR2004 - more than a pair
+            for p, f in d.items()
+        )
+        for pair, d in multi.items()
+    }
+    return _PhraseIndex(
+        len(families),
         {w: tuple(f) for w, f in uni.items()},
-        {
-            pair: tuple(
-                (f" {p} ", len(p.split()) > 2, tuple(f))  # noqa: PLR2004 - more than a pair
-                for p, f in d.items()
-            )
-            for pair, d in multi.items()
-        },
+        frozenset(uni),
+        pairs,
+        frozenset(pairs),
+        frozenset(first for first, _ in pairs),
     )
 
 
-_UNI, _PAIRS = _phrase_tables()
-_UNI_WORDS = frozenset(_UNI)
-_PAIR_KEYS = frozenset(_PAIRS)
-_PAIR_FIRST = frozenset(first for first, _ in _PAIRS)
+#: Every family, and the opening's families only (the opening needs no other counts).
+_ALL_PHRASES = _phrase_index(_FAMILIES)
+_INTRO_PHRASES = _phrase_index(tuple(_INTRO))
 
 
-def _phrase_counts(words: list[str], counts: Mapping[str, int]) -> list[int]:
-    """Count the phrases of every family (see ``_FAMILIES``) in *words* (``counts``: per word)."""
-    out = [0] * len(_FAMILIES)
-    for w in _UNI_WORDS.intersection(counts):
+def _phrase_counts(
+    words: list[str], counts: Mapping[str, int], index: _PhraseIndex = _ALL_PHRASES
+) -> list[int]:
+    """Count the phrases of every family of *index* in *words* (``counts``: per word)."""
+    out = [0] * index.families
+    uni = index.uni
+    for w in index.uni_words.intersection(counts):
         n = counts[w]
-        for i in _UNI[w]:
+        for i in uni[w]:
             out[i] += n
     # only the pairs whose first word starts a phrase (the others are never looked up)
     pairs = _tally(
-        itertools.compress(itertools.pairwise(words), map(_PAIR_FIRST.__contains__, words))
+        itertools.compress(itertools.pairwise(words), map(index.pair_first.__contains__, words))
     )
     joined = ""
-    for pair in _PAIR_KEYS.intersection(pairs):
-        for padded, longer, families in _PAIRS[pair]:
+    table = index.pairs
+    for pair in index.pair_keys.intersection(pairs):
+        for padded, longer, families in table[pair]:
             if longer:
                 joined = joined or f" {' '.join(words)} "
                 n = joined.count(padded)
@@ -816,8 +832,8 @@ class Features:
     words: int
 
 
-def _log(n: float) -> float:
-    return math.log1p(n)
+#: log(1 + n), the damping of every count feature (the C function itself: no Python frame).
+_log: Callable[[float], float] = math.log1p
 
 
 #: The additive structural counts of a run of blocks, in the order ``_segment`` returns them.
@@ -1293,7 +1309,7 @@ def _names(text: str) -> str:
 def _intro_counts(text: str) -> tuple[int, ...]:
     """Count the opening's phrases of every ``_INTRO`` family in *text*."""
     words = _names(text).lower().translate(_TO_WORDS).split()
-    return tuple(_phrase_counts(words, _tally(words))[len(_PHRASES) :])
+    return tuple(_phrase_counts(words, _tally(words), _INTRO_PHRASES))
 
 
 def _tally(items: Iterable[_T]) -> dict[_T, int]:
@@ -1313,7 +1329,8 @@ def _prose_stats(text: str) -> _Prose:
     sentences = [x for x in map(str.lstrip, lines, itertools.repeat(_LEAD)) if x]
     starts = _tally([x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences])
     imperative = sum(map(starts.__getitem__, _VERBS.intersection(starts)))
-    imperative += sum(starts[w] for w in starts if "-" in w and _is_verb(w))
+    if "-" in text:  # hyphenated verbs ("set-up"): the sentence starts come from the text
+        imperative += sum(starts[w] for w in starts if "-" in w and _is_verb(w))
     third = sum(map(starts.__getitem__, _THIRD.intersection(starts)))
     to_verb = starts.get("to", 0)
     # under 8 words: fewer than 7 spaces
