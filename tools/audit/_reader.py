@@ -307,58 +307,66 @@ def _inline(state: _State, text: str, line: int) -> str:  # noqa: C901, PLR0912 
     if "`" not in text and "[" not in text and "<" not in text and "://" not in text:
         return text
     links = state.links
-
-    def md_image(_m: re.Match[str]) -> str:
-        return ""
-
-    def md_link(m: re.Match[str]) -> str:
-        target = m.group(2)
-        kind = "url" if _SCHEME.match(target) else "md"
-        links.append(Link(target, m.group(1), _line_of(text, m.start(), line), kind))
-        return m.group(1)
-
-    def md_ref(m: re.Match[str]) -> str:
-        links.append(
-            Link(m.group(2) or m.group(1), m.group(1), _line_of(text, m.start(), line), "md")
-        )
-        return m.group(1)
+    # each closure is made only when its markup occurs (most text has little markup)
 
     def role(m: re.Match[str]) -> str:
         return _role(state, m.group(1), m.group(2), pos=m.start(), text=text, line=line)
 
-    def rst_link(m: re.Match[str]) -> str:
-        target = m.group(2).strip()
-        kind = "url" if _SCHEME.match(target) else "ref"
-        links.append(Link(target, m.group(1), _line_of(text, m.start(), line), kind))
-        return m.group(1)
-
-    def rst_named(m: re.Match[str]) -> str:
-        links.append(Link(m.group(1), m.group(1), _line_of(text, m.start(), line), "ref"))
-        return m.group(1)
-
-    def autolink(m: re.Match[str]) -> str:
-        links.append(Link(m.group(1), "", _line_of(text, m.start(), line), "url"))
-        return ""
-
     if state.fmt == "md":
         if "[" in text:
             if "![" in text:
-                text = _MD_IMAGE.sub(md_image, text)
+                text = _MD_IMAGE.sub("", text)
             if "](" in text:
+
+                def md_link(m: re.Match[str]) -> str:
+                    target = m.group(2)
+                    kind = "url" if _SCHEME.match(target) else "md"
+                    links.append(Link(target, m.group(1), _line_of(text, m.start(), line), kind))
+                    return m.group(1)
+
                 text = _MD_LINK.sub(md_link, text)
             if "][" in text:
+
+                def md_ref(m: re.Match[str]) -> str:
+                    links.append(
+                        Link(
+                            m.group(2) or m.group(1),
+                            m.group(1),
+                            _line_of(text, m.start(), line),
+                            "md",
+                        )
+                    )
+                    return m.group(1)
+
                 text = _MD_REF_LINK.sub(md_ref, text)
         if "}`" in text:
             text = _MYST_ROLE.sub(role, text)
     elif "`" in text:
         text = _RST_ROLE.sub(role, text)
         if ">`_" in text:
+
+            def rst_link(m: re.Match[str]) -> str:
+                target = m.group(2).strip()
+                kind = "url" if _SCHEME.match(target) else "ref"
+                links.append(Link(target, m.group(1), _line_of(text, m.start(), line), kind))
+                return m.group(1)
+
             text = _RST_LINK.sub(rst_link, text)
         if "`_" in text:
+
+            def rst_named(m: re.Match[str]) -> str:
+                links.append(Link(m.group(1), m.group(1), _line_of(text, m.start(), line), "ref"))
+                return m.group(1)
+
             text = _RST_NAMED.sub(rst_named, text)
         if "``" in text:
             text = _RST_LITERAL.sub(r"`\1`", text)
     if "<" in text:
+
+        def autolink(m: re.Match[str]) -> str:
+            links.append(Link(m.group(1), "", _line_of(text, m.start(), line), "url"))
+            return ""
+
         text = _AUTOLINK.sub(autolink, text)
     if "://" in text:
         text = _BARE_URL.sub("", text)
