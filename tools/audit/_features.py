@@ -548,6 +548,8 @@ _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "gr
 _TO_WORDS = str.maketrans(
     {c: " " for c in map(chr, range(128)) if not (c.isalpha() and c.islower()) and c not in "'-"}
 )
+#: The same words in text with other characters: ``str.translate`` is slow on those.
+_WORD = re.compile(r"[^\x00-\x26\x28-\x2c\x2e-\x60\x7b-\x7f\s]+")
 _ITEM_DEFINITION = re.compile(r"(?:`[^`]+`|\*\*[^*]+\*\*|[\w.-]+)\s*(?::|\s[-\u2013\u2014])\s")
 _DIGITS = "0123456789"
 _SHORT = 7
@@ -721,15 +723,14 @@ _FAMILIES = (*_PHRASES, *_INTRO)
 class _PhraseIndex(NamedTuple):
     """The phrases of some families: one-word ones by word, longer ones by their first two words.
 
-    A longer phrase is kept padded with spaces (to count it in the space-joined words) with
-    whether it has more than two words (only those need counting in the text).
+    A longer phrase is kept with its number of words, the words after the first two, and its
+    families.
     """
 
     families: int
     uni: dict[str, tuple[int, ...]]
     uni_words: frozenset[str]
-    pairs: dict[tuple[str, str], tuple[tuple[str, bool, tuple[int, ...]], ...]]
-    pair_keys: frozenset[tuple[str, str]]
+    pairs: dict[tuple[str, str], tuple[tuple[str, int, list[str], tuple[int, ...]], ...]]
     pair_first: frozenset[str]
 
 
@@ -745,10 +746,7 @@ def _phrase_index(families: tuple[str, ...]) -> _PhraseIndex:
             else:
                 uni.setdefault(phrase, []).append(i)
     pairs = {
-        pair: tuple(
-            (f" {p} ", len(p.split()) > 2, tuple(f))  # noqa: PLR2004 - more than a pair
-            for p, f in d.items()
-        )
+        pair: tuple((p, len(p.split()), p.split()[2:], tuple(f)) for p, f in d.items())
         for pair, d in multi.items()
     }
     return _PhraseIndex(
@@ -756,7 +754,6 @@ def _phrase_index(families: tuple[str, ...]) -> _PhraseIndex:
         {w: tuple(f) for w, f in uni.items()},
         frozenset(uni),
         pairs,
-        frozenset(pairs),
         frozenset(first for first, _ in pairs),
     )
 
@@ -769,29 +766,31 @@ _INTRO_PHRASES = _phrase_index(tuple(_INTRO))
 def _phrase_counts(
     words: list[str], counts: Mapping[str, int], index: _PhraseIndex = _ALL_PHRASES
 ) -> list[int]:
-    """Count the phrases of every family of *index* in *words* (``counts``: per word)."""
+    """Count the phrases of every family of *index* in *words* (``counts``: per word).
+
+    A phrase of two words counts at every place it occurs; a longer one counts where it
+    occurs apart from its previous occurrence (two in a row, sharing no word, count once).
+    """
     out = [0] * index.families
     uni = index.uni
     for w in index.uni_words.intersection(counts):
         n = counts[w]
         for i in uni[w]:
             out[i] += n
-    # only the pairs whose first word starts a phrase (the others are never looked up)
-    pairs = _tally(
-        itertools.compress(itertools.pairwise(words), map(index.pair_first.__contains__, words))
-    )
-    joined = ""
-    table = index.pairs
-    for pair in index.pair_keys.intersection(pairs):
-        for padded, longer, families in table[pair]:
-            if longer:
-                joined = joined or f" {' '.join(words)} "
-                n = joined.count(padded)
-            else:
-                n = pairs[pair]
-            if n:
-                for i in families:
-                    out[i] += n
+    # only the places whose word starts a phrase of two or more words are looked at
+    lookup = index.pairs.get
+    after: dict[str, int] = {}
+    for at in itertools.compress(range(len(words) - 1), map(index.pair_first.__contains__, words)):
+        phrases = lookup((words[at], words[at + 1]))
+        if phrases is None:
+            continue
+        for phrase, size, tail, families in phrases:
+            if size > 2:  # noqa: PLR2004 - more than the pair itself
+                if words[at + 2 : at + size] != tail or at < after.get(phrase, 0):
+                    continue
+                after[phrase] = at + size + 1
+            for i in families:
+                out[i] += 1
     return out
 
 
@@ -1308,8 +1307,16 @@ def _names(text: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _intro_counts(text: str) -> tuple[int, ...]:
     """Count the opening's phrases of every ``_INTRO`` family in *text*."""
-    words = _names(text).lower().translate(_TO_WORDS).split()
+    words = _words(_names(text).lower())
     return tuple(_phrase_counts(words, _tally(words), _INTRO_PHRASES))
+
+
+def _words(low: str) -> list[str]:
+    """Split lower-case *low* into words: runs of letters, apostrophes and hyphens.
+
+    Characters beyond ASCII count as letters unless they are white space.
+    """
+    return low.translate(_TO_WORDS).split() if low.isascii() else _WORD.findall(low)
 
 
 def _tally(items: Iterable[_T]) -> dict[_T, int]:
@@ -1323,7 +1330,7 @@ def _prose_stats(text: str) -> _Prose:
     """Count the signals of a run of prose (blocks joined by newlines, one sentence per line)."""
     text = _names(text)
     low = text.lower()
-    words = low.translate(_TO_WORDS).split()
+    words = _words(low)
     counts = _tally(words)
     lines = text.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
     sentences = [x for x in map(str.lstrip, lines, itertools.repeat(_LEAD)) if x]
