@@ -877,8 +877,7 @@ def _heading_kind(h: str) -> tuple[int, int]:
     return kind, step
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
+class _Segment(NamedTuple):
     """What a run of blocks (a heading and the blocks up to the next heading) contributes."""
 
     struct: tuple[int, ...]

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -72,9 +72,8 @@ BLOCK_KINDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    """One structural element of a page."""
+class Block(NamedTuple):
+    """One structural element of a page (a named tuple: pages make many, and cheaply)."""
 
     #: One of :data:`BLOCK_KINDS`.
     kind: str
@@ -89,8 +88,7 @@ class Block:
     info: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A link or cross-reference found on a page."""
 
     #: Where it points: a URL, a path, a label or a document name, as written.
