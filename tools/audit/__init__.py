@@ -263,7 +263,7 @@ def _notes(page: Page, declared: Declared) -> tuple[tuple[int, str], ...]:
 
 
 def _words(blocks: Iterable[Block]) -> int:
-    return sum(map(len, map(str.split, [b.text for b in blocks if b.kind != "blank"])))
+    return len(" ".join([b.text for b in blocks if b.kind != "blank"]).split())
 
 
 def _top_sections(page: Page) -> list[tuple[str, int, list[Block]]]:

@@ -1275,8 +1275,7 @@ def extract(  # noqa: C901, PLR0915 - the features of the summed counts
 _DOTTED = re.compile(r"\w\.\w")
 
 
-@dataclass(frozen=True, slots=True)
-class _Prose:
+class _Prose(NamedTuple):
     """What a run of prose contributes to the features (see :func:`_prose_stats`)."""
 
     #: Counts, in the order of ``_prose_stats``'s return statement, then the intro families.

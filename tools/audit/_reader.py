@@ -32,6 +32,7 @@ blocks of its content.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -1066,14 +1067,15 @@ def read_file(path: Path, *, max_bytes: int = 5_000_000) -> Page:
     (contains NUL bytes) or not valid UTF-8 (a BOM is allowed).
     """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            msg = (
-                f"the file is {size:,} bytes, more than the audit's limit of {max_bytes:,};"
-                " split it into smaller pages or exclude it"
-            )
-            raise ReadError(path, msg)
-        data = path.read_bytes()
+        with open(path, "rb") as file:  # noqa: PTH123 - one open and fstat, no Path machinery
+            size = os.fstat(file.fileno()).st_size
+            if size > max_bytes:
+                msg = (
+                    f"the file is {size:,} bytes, more than the audit's limit of {max_bytes:,};"
+                    " split it into smaller pages or exclude it"
+                )
+                raise ReadError(path, msg)
+            data = file.read()
     except OSError as exc:
         raise ReadError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if b"\0" in data:
