@@ -262,12 +262,15 @@ def _notes(page: Page, declared: Declared) -> tuple[tuple[int, str], ...]:
     return tuple(notes)
 
 
-def _words(blocks: Iterable[Block]) -> int:
-    return len(" ".join([b.text for b in blocks if b.kind != "blank"]).split())
+def _words(runs: Iterable[tuple[Block, ...]]) -> int:
+    return len(" ".join([b.text for run in runs for b in run if b.kind != "blank"]).split())
 
 
-def _top_sections(page: Page) -> list[tuple[str, int, list[Block]]]:
-    """Return the page's top-level sections (below its title) with every block inside them."""
+def _top_sections(page: Page) -> list[tuple[str, int, list[tuple[Block, ...]]]]:
+    """Return the page's top-level sections (below its title) with the runs of blocks inside.
+
+    Each runs list holds the ``Section.blocks`` of the section and of the sections inside it.
+    """
     sections = [s for s in page.sections if s.level > 0]
     if len(sections) < 2:  # noqa: PLR2004 - a title and at least one section below it
         return []
@@ -276,12 +279,12 @@ def _top_sections(page: Page) -> list[tuple[str, int, list[Block]]]:
     if not below:
         return []
     top = min(s.level for s in below)
-    spans: list[tuple[str, int, list[Block]]] = []
+    spans: list[tuple[str, int, list[tuple[Block, ...]]]] = []
     for section in below:
         if section.level == top:
-            spans.append((section.title, section.line, list(section.blocks)))
+            spans.append((section.title, section.line, [section.blocks]))
         elif spans:
-            spans[-1][2].extend(section.blocks)
+            spans[-1][2].append(section.blocks)
     return spans
 
 
@@ -290,7 +293,7 @@ class _Classifier:
     """The classifier's two functions, imported on first use."""
 
     page: Callable[[Page], Any]
-    blocks: Callable[..., Any]
+    runs: Callable[..., Any]
 
     @classmethod
     def load(cls) -> _Classifier:
@@ -301,7 +304,7 @@ class _Classifier:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             msg = f"the classifier's weights cannot be loaded ({exc}); reinstall the project"
             raise AuditError(msg) from exc
-        return cls(_classify.classify_page, _classify.classify_blocks)
+        return cls(_classify.classify_page, _classify.classify_runs)
 
 
 def _page_result(  # noqa: PLR0917 - the parts of one page's result, all private
@@ -326,10 +329,10 @@ def _page_result(  # noqa: PLR0917 - the parts of one page's result, all private
         and len(spans) > 1
     )
     sections: list[SectionResult] = []
-    for title, line, blocks in spans:
-        words = _words(blocks)
+    for title, line, runs in spans:
+        words = _words(runs)
         if judged and words >= thresholds.section_min_words:
-            reading = classifier.blocks(blocks, title, reasons=False)
+            reading = classifier.runs(runs, title, reasons=False)
             sections.append(
                 SectionResult(title, line, words, reading.predicted, reading.confidence),
             )

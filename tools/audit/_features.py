@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from tools.audit._reader import Block
 
-__all__ = ["SIGNALS", "Features", "Signal", "clear_caches", "extract"]
+__all__ = ["SIGNALS", "Features", "Signal", "clear_caches", "extract", "extract_runs", "split_runs"]
 
 _T = TypeVar("_T")
 
@@ -552,6 +552,8 @@ _TO_WORDS = str.maketrans(
 _WORD = re.compile(r"[^\x00-\x26\x28-\x2c\x2e-\x60\x7b-\x7f\s]+")
 _ITEM_DEFINITION = re.compile(r"(?:`[^`]+`|\*\*[^*]+\*\*|[\w.-]+)\s*(?::|\s[-\u2013\u2014])\s")
 _DIGITS = "0123456789"
+#: Drops the digits (on ASCII text, ``translate`` counts them faster than ten ``count`` calls).
+_NO_DIGITS = str.maketrans("", "", _DIGITS)
 _SHORT = 7
 _LEAD = " \t*_\"'(`[>-"
 _PROMPT_LINE = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
@@ -716,50 +718,71 @@ _PHRASES = {
     "explain_phrases": _EXPLAIN,
     "ref_phrases": _REF_PHRASES,
 }
-#: Every phrase family, in the order their counts are returned by :func:`_phrase_counts`.
-_FAMILIES = (*_PHRASES, *_INTRO)
+#: Every phrase family, by name.
+_FAMILIES = {**_PHRASES, **_INTRO}
 
 
 class _PhraseIndex(NamedTuple):
-    """The phrases of some families: one-word ones by word, longer ones by their first two words.
+    """The phrases of some families: one-word ones by word, longer ones by their anchor word.
 
-    A longer phrase is kept with its number of words, the words after the first two, and its
-    families.
+    A longer phrase is found through its *anchor*, the word of it least likely to occur in
+    other text (so few places are looked at); it is kept as (phrase, where the anchor is in
+    it, its words, its families).
     """
 
     families: int
     uni: dict[str, tuple[int, ...]]
     uni_words: frozenset[str]
-    pairs: dict[tuple[str, str], tuple[tuple[str, int, list[str], tuple[int, ...]], ...]]
-    pair_first: frozenset[str]
+    anchored: dict[str, tuple[tuple[str, int, list[str], tuple[int, ...]], ...]]
+    anchors: frozenset[str]
+
+
+#: Words too common to find a phrase by, the commonest first: a phrase made only of them is
+#: found by the least common.
+_COMMON_WORDS = (
+    "the", "to", "a", "and", "of", "is", "in", "you", "it", "for", "this", "that", "on", "be",
+    "are", "as", "with", "can", "your", "we", "will", "by", "if", "from", "or", "not", "at",
+    "an", "do", "one", "our", "so", "its", "see",
+)  # fmt: skip
+_COMMON = {w: rank for rank, w in enumerate(_COMMON_WORDS)}
+
+
+def _anchor(parts: list[str]) -> int:
+    """Return where in *parts* (a phrase's words) the word to find the phrase by is."""
+
+    def rarity(i: int) -> tuple[int, int, int]:
+        word = parts[i]
+        return (1, -_COMMON[word], i) if word in _COMMON else (0, -len(word), i)
+
+    return min(range(len(parts)), key=rarity)
 
 
 def _phrase_index(families: tuple[str, ...]) -> _PhraseIndex:
     """Index the phrases of *families* (counts are returned in their order)."""
     uni: dict[str, list[int]] = {}
-    multi: dict[tuple[str, str], dict[str, list[int]]] = {}
+    multi: dict[str, list[int]] = {}
     for i, family in enumerate(families):
-        for phrase in {**_PHRASES, **_INTRO}[family]:
-            parts = phrase.split()
-            if len(parts) > 1:
-                multi.setdefault((parts[0], parts[1]), {}).setdefault(phrase, []).append(i)
+        for phrase in _FAMILIES[family]:
+            if " " in phrase:
+                multi.setdefault(phrase, []).append(i)
             else:
                 uni.setdefault(phrase, []).append(i)
-    pairs = {
-        pair: tuple((p, len(p.split()), p.split()[2:], tuple(f)) for p, f in d.items())
-        for pair, d in multi.items()
-    }
+    anchored: dict[str, list[tuple[str, int, list[str], tuple[int, ...]]]] = {}
+    for phrase, found in multi.items():
+        parts = phrase.split()
+        at = _anchor(parts)
+        anchored.setdefault(parts[at], []).append((phrase, at, parts, tuple(found)))
     return _PhraseIndex(
         len(families),
         {w: tuple(f) for w, f in uni.items()},
         frozenset(uni),
-        pairs,
-        frozenset(first for first, _ in pairs),
+        {w: tuple(p) for w, p in anchored.items()},
+        frozenset(anchored),
     )
 
 
-#: Every family, and the opening's families only (the opening needs no other counts).
-_ALL_PHRASES = _phrase_index(_FAMILIES)
+#: The families counted in all prose, and the opening's families (counted in the opening only).
+_ALL_PHRASES = _phrase_index(tuple(_PHRASES))
 _INTRO_PHRASES = _phrase_index(tuple(_INTRO))
 
 
@@ -777,18 +800,21 @@ def _phrase_counts(
         n = counts[w]
         for i in uni[w]:
             out[i] += n
-    # only the places whose word starts a phrase of two or more words are looked at
-    lookup = index.pairs.get
+    if index.anchors.isdisjoint(counts):
+        return out
+    # only the places of anchor words are looked at
+    anchored = index.anchored
     after: dict[str, int] = {}
-    for at in itertools.compress(range(len(words) - 1), map(index.pair_first.__contains__, words)):
-        phrases = lookup((words[at], words[at + 1]))
-        if phrases is None:
-            continue
-        for phrase, size, tail, families in phrases:
-            if size > 2:  # noqa: PLR2004 - more than the pair itself
-                if words[at + 2 : at + size] != tail or at < after.get(phrase, 0):
+    for at in itertools.compress(itertools.count(), map(index.anchors.__contains__, words)):
+        for phrase, offset, parts, families in anchored[words[at]]:
+            start = at - offset
+            size = len(parts)
+            if start < 0 or words[start : start + size] != parts:
+                continue
+            if size > 2:  # noqa: PLR2004 - longer than a pair: apart from the previous one
+                if start < after.get(phrase, 0):
                     continue
-                after[phrase] = at + size + 1
+                after[phrase] = start + size + 1
             for i in families:
                 out[i] += 1
     return out
@@ -989,7 +1015,7 @@ _MAX_SEGMENTS = 4096
 def _cached(run: Sequence[Block]) -> _Segment | None:
     """Return the counts of *run* if these very blocks were counted before."""
     hit = _SEGMENTS.get((id(run[0]), len(run)))
-    if hit is not None and all(map(operator.is_, hit[0], run)):
+    if hit is not None and (hit[0] is run or all(map(operator.is_, hit[0], run))):
         return hit[1]
     return None
 
@@ -1005,7 +1031,7 @@ def _segment_of(run: tuple[Block, ...]) -> _Segment:
     return seg
 
 
-def _split(blocks: Sequence[Block]) -> list[tuple[Block, ...]]:
+def split_runs(blocks: Sequence[Block]) -> list[tuple[Block, ...]]:
     """Cut *blocks* before every heading (the runs the reader makes its sections of)."""
     cuts = [i for i, b in enumerate(blocks) if b.kind == "heading" and i]
     if not cuts:
@@ -1025,7 +1051,7 @@ def clear_caches() -> None:
     _intro_counts.cache_clear()
 
 
-def extract(  # noqa: C901, PLR0915 - the features of the summed counts
+def extract(
     blocks: Sequence[Block],
     title: str = "",
     *,
@@ -1039,9 +1065,26 @@ def extract(  # noqa: C901, PLR0915 - the features of the summed counts
     """
     whole = _cached(blocks) if blocks else None
     if whole is not None:  # a section of one heading, counted with its page
-        segments = [whole]
+        runs: Sequence[tuple[Block, ...]] = [tuple(blocks)]
     else:
-        segments = [_segment_of(run) for run in _split(blocks)] if blocks else []
+        runs = split_runs(blocks) if blocks else []
+    return extract_runs(runs, title, vocabulary=vocabulary, with_counts=with_counts)
+
+
+def extract_runs(  # noqa: PLR0915 - the features of the summed counts
+    runs: Sequence[tuple[Block, ...]],
+    title: str = "",
+    *,
+    vocabulary: Container[str] | None = None,
+    with_counts: bool = True,
+) -> Features:
+    """Compute the features of the blocks of *runs*, each cut before a heading (``Section.blocks``).
+
+    The same as :func:`extract` on the blocks of the runs one after the other, without cutting
+    them again: a page's sections are its runs, and the counts of a run are kept for the
+    sections made of it.
+    """
+    segments = [_segment_of(run) for run in runs if run]
     if len(segments) == 1:
         s = list(segments[0].struct)
         tot = list(segments[0].prose)
@@ -1278,12 +1321,12 @@ _DOTTED = re.compile(r"\w\.\w")
 class _Prose(NamedTuple):
     """What a run of prose contributes to the features (see :func:`_prose_stats`)."""
 
-    #: Counts, in the order of ``_prose_stats``'s return statement, then the intro families.
+    #: Counts, in the order of ``_prose_stats``'s return statement.
     numbers: tuple[int, ...]
     words: Mapping[str, int]
 
 
-_N_STATS = 28 + len(_INTRO)
+_N_STATS = 28
 #: The word lists counted in every run of prose, in the order ``_prose_stats`` returns them.
 _LEXICONS = (_YOU, _WE, _SEQUENCE, _MODAL, _CAUSAL, _HEDGES, _CONCEPT, _REF_WORDS, _COMPARE)
 _LEXICON_OF = {
@@ -1330,9 +1373,10 @@ def _prose_stats(text: str) -> _Prose:
     low = text.lower()
     words = _words(low)
     counts = _tally(words)
-    lines = text.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
+    # sentences of the lower-case text (lowering changes no sentence end)
+    lines = low.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
     sentences = [x for x in map(str.lstrip, lines, itertools.repeat(_LEAD)) if x]
-    starts = _tally([x.split(" ", 1)[0].lower().rstrip(":,;.") for x in sentences])
+    starts = _tally([x.split(" ", 1)[0].rstrip(":,;.") for x in sentences])
     imperative = sum(map(starts.__getitem__, _VERBS.intersection(starts)))
     if "-" in text:  # hyphenated verbs ("set-up"): the sentence starts come from the text
         imperative += sum(starts[w] for w in starts if "-" in w and _is_verb(w))
@@ -1352,7 +1396,7 @@ def _prose_stats(text: str) -> _Prose:
             len(words),
             *lex[:8],
             low.count("let's") + low.count("let us"),
-            *phrases[: len(_PHRASES)],
+            *phrases,
             len(sentences),
             imperative,
             third,
@@ -1361,11 +1405,12 @@ def _prose_stats(text: str) -> _Prose:
             text.count("`") // 2,
             text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
             text.count("--"),
-            sum(map(text.count, _DIGITS)),
+            len(text) - len(text.translate(_NO_DIGITS))
+            if text.isascii()
+            else sum(map(text.count, _DIGITS)),
             lex[8],
             starts.get("if", 0),
             sum(map(starts.__getitem__, _DECLARATIVE.intersection(starts))),
-            *phrases[len(_PHRASES) :],
         ),
         counts,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tools.audit._classify import CATEGORIES, Model, _classify
+from tools.audit._classify import CATEGORIES, Model, classify_page
 from tools.audit._reader import read_file
 from tools.audit.train import Example, Hyper, fit, load_tree, macro_f1
 
@@ -97,7 +97,7 @@ def _predict(model: Model, examples: Sequence[Example]) -> tuple[str, ...]:
     out = []
     for e in examples:
         page = read_file(e.path)
-        out.append(_classify(page.blocks, "", model).predicted)
+        out.append(classify_page(page, model=model).predicted)
     return tuple(out)
 
 
