@@ -13,7 +13,6 @@ and role markup replaced by the visible text.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import math
 import operator
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tools.audit._features import SIGNALS, Signal, extract_runs, split_runs
+from tools.audit._features import FEATURES, SIGNALS, Signal, extract_runs, split_runs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -81,6 +80,8 @@ class Model:
     rows: tuple[tuple[float, ...], ...] = ()
     #: Per category, per feature of ``columns``: its weight there minus its mean weight elsewhere.
     pushes: tuple[tuple[float, ...], ...] = ()
+    #: Per feature of ``columns``, where it is in ``Features.vector`` (-1: not a signal feature).
+    pick: tuple[int, ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Model:
@@ -104,7 +105,9 @@ class Model:
             tuple(table[f][i] - (sum(table[f]) - table[f][i]) / k for f in columns)
             for i in range(len(CATEGORIES))
         )
-        return cls(features, weights, bias, vocabulary, table, columns, rows, pushes)
+        where = {f: i for i, f in enumerate(FEATURES)}
+        pick = tuple(where.get(f, -1) for f in columns)
+        return cls(features, weights, bias, vocabulary, table, columns, rows, pushes, pick)
 
 
 @functools.cache
@@ -150,8 +153,15 @@ def _classify(
     reasons: bool = True,
 ) -> Classification:
     feats = extract_runs(runs, title, vocabulary=model.vocabulary, with_counts=reasons)
-    values = feats.values
-    x = list(map(values.get, model.columns, itertools.repeat(0.0)))
+    vector = feats.vector
+    if -1 in model.pick:  # lexical features (or signals this version no longer has)
+        lexical = feats.lexical
+        x = [
+            vector[i] if i >= 0 else lexical.get(f, 0.0)
+            for i, f in zip(model.pick, model.columns, strict=True)
+        ]
+    else:
+        x = list(map(vector.__getitem__, model.pick))
     z = [
         model.bias[c] + sum(map(operator.mul, row, x))
         for c, row in zip(CATEGORIES, model.rows, strict=True)

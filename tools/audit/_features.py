@@ -28,7 +28,16 @@ if TYPE_CHECKING:
 
     from tools.audit._reader import Block
 
-__all__ = ["SIGNALS", "Features", "Signal", "clear_caches", "extract", "extract_runs", "split_runs"]
+__all__ = [
+    "FEATURES",
+    "SIGNALS",
+    "Features",
+    "Signal",
+    "clear_caches",
+    "extract",
+    "extract_runs",
+    "split_runs",
+]
 
 _T = TypeVar("_T")
 
@@ -513,6 +522,8 @@ _LESSON = (
     "goals",
     "what's next",
 )
+#: Any of ``_LESSON`` anywhere in a heading.
+_LESSON_HEADING = re.compile("|".join(map(re.escape, _LESSON)))
 _QUESTION_START = _wordset("why what when which who where does do is are can should")
 _YOU = frozenset({"you", "your", "yours", "yourself", "you'll", "you're", "you've", "you'd"})
 _WE = frozenset({"we", "our", "us", "we'll", "we're", "we've", "ours"})
@@ -852,9 +863,17 @@ _COMPARE = _wordset(
 class Features:
     """Feature values (for the model) and raw counts (for the reasons)."""
 
-    values: dict[str, float]
+    #: The value of every signal feature, in the order of :data:`FEATURES`.
+    vector: list[float]
+    #: The lexical features (``w:<word>``) of the words asked for.
+    lexical: dict[str, float]
     counts: dict[str, float]
     words: int
+
+    @property
+    def values(self) -> dict[str, float]:
+        """Every feature by name: the signals, then the lexical ones."""
+        return {**dict(zip(FEATURES, self.vector, strict=True)), **self.lexical}
 
 
 #: log(1 + n), the damping of every count feature (the C function itself: no Python frame).
@@ -890,11 +909,11 @@ def _heading_kind(h: str) -> tuple[int, int]:
         kind = 1
     elif first.endswith("ing") and len(first) > 4:  # noqa: PLR2004
         kind = 2
-    elif any(p in hl for p in _LESSON):  # before questions: "What you'll need" is no question
+    elif _LESSON_HEADING.search(hl):  # before questions: "What you'll need" is no question
         kind = 5
     elif hl.endswith("?") or first in _QUESTION_START:
         kind = 3
-    elif first in _ABOUT or any(w in _ABOUT for w in hl.split()[:3]):
+    elif first in _ABOUT or not _ABOUT.isdisjoint(hl.split()[:3]):
         kind = 4
     elif "`" in h or "(" in h or "." in hl.strip(".") or hl.startswith("-") or "_" in hl:
         kind = 6
@@ -1103,9 +1122,8 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
     (compare, conditional, declarative) = tot[25:28]
     first_heading = title or next((g.heading for g in segments if g.heading), "")
     # the opening: the heading and first prose blocks of the first part with prose
-    # the opening: the heading and first prose blocks of the first part with prose
     opening = next((g.intro for g in segments if g.intro), "")
-    intros = dict(zip(_INTRO, _intro_counts(opening) if opening else _NO_INTRO, strict=True))
+    intro_counts = _intro_counts(opening) if opening else _NO_INTRO
     n_head = sum(s[_H0 : _H0 + 8])
     if title:
         k, step = _heading_kind(title)
@@ -1205,7 +1223,7 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
             "goal_phrases": goal,
             "explain_phrases": expl,
             "ref_phrases": refp,
-            **intros,
+            **dict(zip(_INTRO, intro_counts, strict=True)),
             "step_verbs": step_verbs,
             "item_definitions": item_defs,
             "h_steps": h_step,
@@ -1218,92 +1236,93 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
             "declarative": declarative,
         }
     )
-    pct = {
-        "imperative": imperative / n_sent,
-        "short_sentences": short / n_chunks,
-        "prose_share": n_par / n_blocks,
-        "code_share": code_lines / all_lines,
-        "table_share": (n_table + n_def) / n_blocks,
-        "code_commands": min(1.0, code_cmds / max(1, code_lines)),
-        "plain_paragraphs": plain_par / n_blocks,
-    }
+    pct_imperative = imperative / n_sent
+    pct_short_sentences = short / n_chunks
+    pct_prose_share = n_par / n_blocks
+    pct_code_share = code_lines / all_lines
+    pct_table_share = (n_table + n_def) / n_blocks
+    pct_code_commands = min(1.0, code_cmds / max(1, code_lines))
+    pct_plain_paragraphs = plain_par / n_blocks
     hden = 1.0 / max(1, n_head)
-    values: dict[str, float] = {
-        "imperative": pct["imperative"],
-        "to_verb": to_verb / n_sent,
-        "steps": _log(n_ord),
-        "bullets": _log(n_bul),
-        "you": min(you * per100, 10.0),
-        "we": min(we * per100, 10.0),
-        "lets": _log(lets),
-        "tutorial_phrases": _log(tut),
-        "sequence": seq * per100,
-        "see_output": _log(out),
-        "modal": modal * per100,
-        "causal": causal * per100,
-        "hedges": hedges * per100,
-        "concept_words": concept * per100,
-        "ref_words": refw * per100,
-        "third_person": third / n_sent,
-        "sentence_len": min(sent_len, 60.0) / 20.0,
-        "short_sentences": pct["short_sentences"],
-        "paragraph_len": _log(par_len),
-        "prose_share": pct["prose_share"],
-        "code_share": pct["code_share"],
-        "code_blocks": _log(n_code + n_console),
-        "console": _log(n_console),
-        "code_after_colon": _log(code_after_colon),
-        "output_after_command": _log(output_after),
-        "tables": _log(n_table),
-        "table_share": pct["table_share"],
-        "definitions": _log(n_def),
-        "api_directives": _log(n_api),
-        "signatures": min(signatures * per100, 20.0),
-        "inline_code": min(inline * per100, 30.0),
-        "admonitions": _log(n_adm),
-        "tabs": _log(n_tabs),
-        "images": _log(n_img),
-        "headings": min(n_head * 1000.0 / max(n_words, 50), 100.0),
-        "h_howto": h_howto * hden,
-        "h_imperative": h_imp * hden,
-        "h_gerund": h_ger * hden,
-        "h_question": h_q * hden,
-        "h_about": h_about * hden,
-        "h_lesson": h_lesson * hden,
-        "h_api": h_api * hden,
-        "h_nouns": h_noun * hden,
-        "words": _log(n_words),
-        "numbers": min(numbers * per100, 30.0),
-        "t_howto": t_howto,
-        "t_imperative": t_imp,
-        "t_gerund": t_ger,
-        "t_question": t_q,
-        "t_lesson": t_lesson,
-        "t_name": t_name,
-        "t_code": t_code,
-        "code_options": _log(code_opts),
-        "code_commands": pct["code_commands"],
-        "code_config": _log(n_config),
-        "continuity": min(cont * per100, 10.0),
-        "goal_phrases": min(goal * per100, 10.0),
-        "explain_phrases": min(expl * per100, 10.0),
-        "ref_phrases": min(refp * per100, 10.0),
-        **{k: _log(v) for k, v in intros.items()},
-        "step_verbs": _log(step_verbs),
-        "item_definitions": _log(item_defs),
-        "h_steps": h_step * hden,
-        "plain_paragraphs": pct["plain_paragraphs"],
-        "comparisons": min(compare * per100, 10.0),
-        "bullet_verbs": _log(bullet_verbs),
-        "key_values": _log(key_values),
-        "table_rows": _log(table_rows),
-        "conditionals": conditional / n_sent,
-        "declarative": declarative / n_sent,
-    }
+    vector = [
+        pct_imperative,  # imperative
+        to_verb / n_sent,  # to_verb
+        _log(n_ord),  # steps
+        _log(n_bul),  # bullets
+        min(you * per100, 10.0),  # you
+        min(we * per100, 10.0),  # we
+        _log(lets),  # lets
+        _log(tut),  # tutorial_phrases
+        seq * per100,  # sequence
+        _log(out),  # see_output
+        modal * per100,  # modal
+        causal * per100,  # causal
+        hedges * per100,  # hedges
+        concept * per100,  # concept_words
+        refw * per100,  # ref_words
+        third / n_sent,  # third_person
+        min(sent_len, 60.0) / 20.0,  # sentence_len
+        pct_short_sentences,  # short_sentences
+        _log(par_len),  # paragraph_len
+        pct_prose_share,  # prose_share
+        pct_code_share,  # code_share
+        _log(n_code + n_console),  # code_blocks
+        _log(n_console),  # console
+        _log(code_after_colon),  # code_after_colon
+        _log(output_after),  # output_after_command
+        _log(n_table),  # tables
+        pct_table_share,  # table_share
+        _log(n_def),  # definitions
+        _log(n_api),  # api_directives
+        min(signatures * per100, 20.0),  # signatures
+        min(inline * per100, 30.0),  # inline_code
+        _log(n_adm),  # admonitions
+        _log(n_tabs),  # tabs
+        _log(n_img),  # images
+        min(n_head * 1000.0 / max(n_words, 50), 100.0),  # headings
+        h_howto * hden,  # h_howto
+        h_imp * hden,  # h_imperative
+        h_ger * hden,  # h_gerund
+        h_q * hden,  # h_question
+        h_about * hden,  # h_about
+        h_lesson * hden,  # h_lesson
+        h_api * hden,  # h_api
+        h_noun * hden,  # h_nouns
+        _log(n_words),  # words
+        min(numbers * per100, 30.0),  # numbers
+        t_howto,  # t_howto
+        t_imp,  # t_imperative
+        t_ger,  # t_gerund
+        t_q,  # t_question
+        t_lesson,  # t_lesson
+        t_name,  # t_name
+        t_code,  # t_code
+        _log(code_opts),  # code_options
+        pct_code_commands,  # code_commands
+        _log(n_config),  # code_config
+        min(cont * per100, 10.0),  # continuity
+        min(goal * per100, 10.0),  # goal_phrases
+        min(expl * per100, 10.0),  # explain_phrases
+        min(refp * per100, 10.0),  # ref_phrases
+        *map(_log, intro_counts),  # the intro_* signals
+        _log(step_verbs),  # step_verbs
+        _log(item_defs),  # item_definitions
+        h_step * hden,  # h_steps
+        pct_plain_paragraphs,  # plain_paragraphs
+        min(compare * per100, 10.0),  # comparisons
+        _log(bullet_verbs),  # bullet_verbs
+        _log(key_values),  # key_values
+        _log(table_rows),  # table_rows
+        conditional / n_sent,  # conditionals
+        declarative / n_sent,  # declarative
+    ]
     if with_counts:
-        for key, val in pct.items():
+        pcts = (pct_imperative, pct_short_sentences, pct_prose_share, pct_code_share,
+                pct_table_share, pct_code_commands, pct_plain_paragraphs)  # fmt: skip
+        for key, val in zip(_PCT, pcts, strict=True):
             counts_out[f"{key}_pct"] = round(100 * val)
     # lexical features: scaled term frequency of every word (the model keeps only its vocabulary)
+    lexical: dict[str, float] = {}
     if vocabulary is None or vocabulary:
         counts: Counter[str] = Counter()
         for g in segments:
@@ -1311,8 +1330,88 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
         scale = 100.0 / max(n_words, 50)
         for w, c in counts.items():
             if vocabulary is None or w in vocabulary:
-                values["w:" + w] = math.log1p(c * scale)
-    return Features(values, counts_out, n_words)
+                lexical["w:" + w] = math.log1p(c * scale)
+    return Features(vector, lexical, counts_out, n_words)
+
+
+#: The signal features :func:`extract_runs` computes, in the order of ``Features.vector``.
+FEATURES: tuple[str, ...] = (
+    "imperative",
+    "to_verb",
+    "steps",
+    "bullets",
+    "you",
+    "we",
+    "lets",
+    "tutorial_phrases",
+    "sequence",
+    "see_output",
+    "modal",
+    "causal",
+    "hedges",
+    "concept_words",
+    "ref_words",
+    "third_person",
+    "sentence_len",
+    "short_sentences",
+    "paragraph_len",
+    "prose_share",
+    "code_share",
+    "code_blocks",
+    "console",
+    "code_after_colon",
+    "output_after_command",
+    "tables",
+    "table_share",
+    "definitions",
+    "api_directives",
+    "signatures",
+    "inline_code",
+    "admonitions",
+    "tabs",
+    "images",
+    "headings",
+    "h_howto",
+    "h_imperative",
+    "h_gerund",
+    "h_question",
+    "h_about",
+    "h_lesson",
+    "h_api",
+    "h_nouns",
+    "words",
+    "numbers",
+    "t_howto",
+    "t_imperative",
+    "t_gerund",
+    "t_question",
+    "t_lesson",
+    "t_name",
+    "t_code",
+    "code_options",
+    "code_commands",
+    "code_config",
+    "continuity",
+    "goal_phrases",
+    "explain_phrases",
+    "ref_phrases",
+    *_INTRO,
+    "step_verbs",
+    "item_definitions",
+    "h_steps",
+    "plain_paragraphs",
+    "comparisons",
+    "bullet_verbs",
+    "key_values",
+    "table_rows",
+    "conditionals",
+    "declarative",
+)
+#: The signals also reported as a percentage in ``Features.counts`` (``<name>_pct``).
+_PCT = (
+    "imperative", "short_sentences", "prose_share", "code_share", "table_share",
+    "code_commands", "plain_paragraphs",
+)  # fmt: skip
 
 
 _DOTTED = re.compile(r"\w\.\w")

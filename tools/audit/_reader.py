@@ -727,6 +727,10 @@ class _MdScanner:
 
 
 def _dedent(lines: list[str]) -> list[str]:
+    """Return *lines* without the indent they all share (*lines* itself when there is none)."""
+    for x in lines:
+        if x and not x[0].isspace():
+            return lines
     width = min((len(x) - len(x.lstrip()) for x in lines if x.strip()), default=0)
     return [x[width:] for x in lines]
 
