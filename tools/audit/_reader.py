@@ -229,16 +229,18 @@ _MAX_DEPTH = 40
 # --------------------------------------------------------------------------- inline markup
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Each pattern starts with a plain character (its lookbehind, if any, comes after it), so the
+# regular expression engine can skip to the places where that character is.
 _MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\n]*)\)")
 _MD_LINK = re.compile(r"\[((?:`[^`]*`|[^\]`])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
 _MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
 _MYST_ROLE = re.compile(r"\{([A-Za-z][\w:.+-]*)\}`([^`]*)`")
-_RST_ROLE = re.compile(r"(?<![\w`]):([A-Za-z][\w:.+-]*):`([^`]*)`")
-_RST_LINK = re.compile(r"(?<!`)`([^`<]*?)\s*<([^`>]*)>`_{1,2}")
-_RST_NAMED = re.compile(r"(?<![`\w])`([^`]+)`_{1,2}(?!\w)")
+_RST_ROLE = re.compile(r":(?<![\w`]:)([A-Za-z][\w:.+-]*):`([^`]*)`")
+_RST_LINK = re.compile(r"`(?<!``)([^`<]*?)\s*<([^`>]*)>`_{1,2}")
+_RST_NAMED = re.compile(r"`(?<![`\w]`)([^`]+)`_{1,2}(?!\w)")
 _RST_LITERAL = re.compile(r"``([^`]+)``")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
-_BARE_URL = re.compile(r"(?<![(<\w])(?:https?|ftp)://[^\s)>\]]+")
+_BARE_URL = re.compile(r"(?:https?|ftp)(?<![(<\w]https)(?<![(<\w]http)(?<![(<\w]ftp)://[^\s)>\]]+")
 _TEXT_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 
 
