@@ -567,7 +567,10 @@ _DIGITS = "0123456789"
 _NO_DIGITS = str.maketrans("", "", _DIGITS)
 _SHORT = 7
 _LEAD = " \t*_\"'(`[>-"
-_PROMPT_LINE = re.compile(r"^\s*(?:\([\w.-]+\)\s*)?(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ", re.MULTILINE)
+#: A command line with a prompt.  The patterns of code lines start with the newline before the
+#: line (searched in the text after a newline) rather than ``^``: the engine then skips from
+#: newline to newline instead of trying every character.
+_PROMPT_LINE = re.compile(r"\n\s*(?:\([\w.-]+\)\s*)?(?:\$|>>>|PS>|[\w.@-]+[$#%>]) ")
 
 
 _PHRASES_TUTORIAL = (
@@ -833,12 +836,12 @@ def _phrase_counts(
 
 _HOWTO_H = re.compile(r"^(?:how (?:to|do|can)|to \w+)")
 _CODE_OPTION = re.compile(
-    r"^\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S"
+    r"\n\s*(?:-{1,2}[A-Za-z?][\w-]*(?:[ ,=<\[][^\n]*?)?\s{2,}\S"
     r"|(?:usage|options|arguments|commands|synopsis)\b:?)",
-    re.MULTILINE | re.IGNORECASE,
+    re.IGNORECASE,
 )
 _CODE_COMMAND = re.compile(
-    r"^\s*(?:[$#%>] |>>> |PS[^>]*> |(?:sudo|[a-z][\w.-]*) (?![=:(])[^\n:]*$)", re.MULTILINE
+    r"\n\s*(?:[$#%>] |>>> |PS[^>]*> |(?:sudo|[a-z][\w.-]*) (?![=:(])[^\n:]*$)", re.MULTILINE
 )
 _CONFIG_LANGS = _wordset(
     "yaml yml json toml ini cfg python py python3 javascript js typescript ts jsonc xml html css"
@@ -982,13 +985,14 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
                 s[_H0 + 8] += step
         elif kind in {"code", "console"}:
             text = b.text
+            lines = "\n" + text  # every line after a newline (see _PROMPT_LINE)
             s[11] += text.count("\n") + 1
             if "-" in text or ":" in text:
-                s[15] += len(_CODE_OPTION.findall(text))
-            s[16] += len(_CODE_COMMAND.findall(text))
+                s[15] += len(_CODE_OPTION.findall(lines))
+            s[16] += len(_CODE_COMMAND.findall(lines))
             if b.info.lower() in _CONFIG_LANGS:
                 s[17] += 1
-            if kind == "console" or _PROMPT_LINE.search(text):
+            if kind == "console" or _PROMPT_LINE.search(lines):
                 s[4] += 1
             else:
                 s[3] += 1
