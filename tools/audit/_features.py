@@ -555,16 +555,16 @@ _API_DIRECTIVE = re.compile(
 )
 _TABS = frozenset({"tab-set", "tab-item", "tabs", "tab", "dropdown", "grid", "grid-item", "card"})
 
-#: Everything but lower-case letters, apostrophes and hyphens becomes a space (words = split()).
-_TO_WORDS = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if not (c.isalpha() and c.islower()) and c not in "'-"}
+#: Words are runs of lower-case letters, apostrophes, hyphens and characters beyond ASCII (other
+#: than white space).  The table turns every other ASCII character into a space in the UTF-8
+#: bytes of a text (the bytes of other characters are all above 127: they are kept as they are);
+#: ``bytes.translate`` and decoding again are much faster than ``str.translate``.
+_TO_WORDS = bytes(
+    c if c > 127 or chr(c) in "'-" or (chr(c).isalpha() and chr(c).islower()) else 32  # noqa: PLR2004 - ASCII
+    for c in range(256)
 )
-#: The same words in text with other characters: ``str.translate`` is slow on those.
-_WORD = re.compile(r"[^\x00-\x26\x28-\x2c\x2e-\x60\x7b-\x7f\s]+")
 _ITEM_DEFINITION = re.compile(r"(?:`[^`]+`|\*\*[^*]+\*\*|[\w.-]+)\s*(?::|\s[-\u2013\u2014])\s")
-_DIGITS = "0123456789"
-#: Drops the digits (on ASCII text, ``translate`` counts them faster than ten ``count`` calls).
-_NO_DIGITS = str.maketrans("", "", _DIGITS)
+_DIGITS = b"0123456789"
 _SHORT = 7
 _LEAD = " \t*_\"'(`[>-"
 #: A command line with a prompt.  The patterns of code lines start with the newline before the
@@ -736,18 +736,22 @@ _PHRASES = {
 _FAMILIES = {**_PHRASES, **_INTRO}
 
 
+#: A phrase of several words as indexed by its anchor (see ``_PhraseIndex``).
+_Anchored = tuple[str, int, list[str], tuple[int, ...], int, str]
+
+
 class _PhraseIndex(NamedTuple):
     """The phrases of some families: one-word ones by word, longer ones by their anchor word.
 
     A longer phrase is found through its *anchor*, the word of it least likely to occur in
     other text (so few places are looked at); it is kept as (phrase, where the anchor is in
-    it, its words, its families).
+    it, its words, its families, where a word beside the anchor is relative to it, that word).
     """
 
     families: int
     uni: dict[str, tuple[int, ...]]
     uni_words: frozenset[str]
-    anchored: dict[str, tuple[tuple[str, int, list[str], tuple[int, ...]], ...]]
+    anchored: dict[str, tuple[_Anchored, ...]]
     anchors: frozenset[str]
 
 
@@ -781,11 +785,13 @@ def _phrase_index(families: tuple[str, ...]) -> _PhraseIndex:
                 multi.setdefault(phrase, []).append(i)
             else:
                 uni.setdefault(phrase, []).append(i)
-    anchored: dict[str, list[tuple[str, int, list[str], tuple[int, ...]]]] = {}
+    anchored: dict[str, list[_Anchored]] = {}
     for phrase, found in multi.items():
         parts = phrase.split()
         at = _anchor(parts)
-        anchored.setdefault(parts[at], []).append((phrase, at, parts, tuple(found)))
+        near = -1 if at else 1  # the word beside the anchor, looked at first
+        entry = (phrase, at, parts, tuple(found), near, parts[at + near])
+        anchored.setdefault(parts[at], []).append(entry)
     return _PhraseIndex(
         len(families),
         {w: tuple(f) for w, f in uni.items()},
@@ -819,14 +825,20 @@ def _phrase_counts(
     # only the places of anchor words are looked at
     anchored = index.anchored
     after: dict[str, int] = {}
+    last = len(words) - 1
     for at in itertools.compress(itertools.count(), map(index.anchors.__contains__, words)):
-        for phrase, offset, parts, families in anchored[words[at]]:
-            start = at - offset
-            size = len(parts)
-            if start < 0 or words[start : start + size] != parts:
+        for phrase, offset, parts, families, near, beside in anchored[words[at]]:
+            n = at + near
+            if n < 0 or n > last or words[n] != beside:
                 continue
-            if size > 2:  # noqa: PLR2004 - longer than a pair: apart from the previous one
-                if start < after.get(phrase, 0):
+            size = len(parts)
+            if size > 2:  # noqa: PLR2004 - longer than a pair: the rest, apart from the previous
+                start = at - offset
+                if (
+                    start < 0
+                    or words[start : start + size] != parts
+                    or start < after.get(phrase, 0)
+                ):
                     continue
                 after[phrase] = start + size + 1
             for i in families:
@@ -1460,7 +1472,12 @@ def _words(low: str) -> list[str]:
 
     Characters beyond ASCII count as letters unless they are white space.
     """
-    return low.translate(_TO_WORDS).split() if low.isascii() else _WORD.findall(low)
+    return _utf8(low).translate(_TO_WORDS).decode("utf-8", "surrogatepass").split()  # see _TO_WORDS
+
+
+def _utf8(text: str) -> bytes:
+    """Return the UTF-8 bytes of *text* (lone surrogates too: any ``str`` can be read)."""
+    return text.encode("utf-8", "surrogatepass")
 
 
 def _tally(items: Iterable[_T]) -> dict[_T, int]:
@@ -1474,7 +1491,8 @@ def _prose_stats(text: str) -> _Prose:
     """Count the signals of a run of prose (blocks joined by newlines, one sentence per line)."""
     text = _names(text)
     low = text.lower()
-    words = _words(low)
+    data = _utf8(low)
+    words = data.translate(_TO_WORDS).decode("utf-8", "surrogatepass").split()
     counts = _tally(words)
     # sentences of the lower-case text (lowering changes no sentence end)
     lines = low.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
@@ -1508,9 +1526,7 @@ def _prose_stats(text: str) -> _Prose:
             text.count("`") // 2,
             text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
             text.count("--"),
-            len(text) - len(text.translate(_NO_DIGITS))
-            if text.isascii()
-            else sum(map(text.count, _DIGITS)),
+            len(data) - len(data.translate(None, _DIGITS)),  # lowering changes no digit
             lex[8],
             starts.get("if", 0),
             sum(map(starts.__getitem__, _DECLARATIVE.intersection(starts))),
