@@ -465,7 +465,7 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
     if options.exclude:
         sources = [s for s in sources if not any(s.rel.match(p) for p in options.exclude)]
     selected = _selector(chosen)
-    read: list[tuple[Source, Page | ReadError, Declared]] = []
+    read: list[tuple[Source, Page | ReadError, Declared, PurePosixPath]] = []
     for source in sources:
         wanted_page = selected(source.path) and (changed is None or source.path in changed)
         if not (options.gaps or wanted_page):
@@ -475,9 +475,10 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
         except ReadError as error:
             page = error
         front = page.front_matter if not isinstance(page, ReadError) else {}
-        read.append((source, page, declared_category(_category_path(source, tree), front)))
-    folders = _Folders(tree, (d for _, _, d in read), base)
-    for source, page, declared in read:
+        where = _category_path(source, tree)
+        read.append((source, page, declared_category(where, front), where))
+    folders = _Folders(tree, (d for _, _, d, _ in read), base)
+    for source, page, declared, where in read:
         if not selected(source.path) or (changed is not None and source.path not in changed):
             continue
         display = _display(source.path, base)
@@ -491,7 +492,7 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
                 page,
                 folders.shown(declared),
                 classifier,
-                folders.for_page(_category_path(source, tree), declared),
+                folders.for_page(where, declared),
                 options.thresholds,
             )
         except (ArithmeticError, LookupError, RecursionError, TypeError, ValueError) as exc:
@@ -511,7 +512,7 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
                 d,
                 None if isinstance(p, ReadError) else p,
             )
-            for s, p, d in read
+            for s, p, d, _ in read
         ]
         gaps.extend(
             find_gaps(

@@ -18,7 +18,7 @@ import math
 import operator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tools.audit._features import FEATURES, SIGNALS, Signal, extract_runs, split_runs
 
@@ -49,8 +49,7 @@ _FULL_WORDS = 150
 _FULL_WORDS_SECTION = 600
 
 
-@dataclass(frozen=True, slots=True)
-class Classification:
+class Classification(NamedTuple):
     """The category a text reads as, how sure, where it sits on the compass, and why."""
 
     #: One of :data:`CATEGORIES`.
@@ -82,6 +81,8 @@ class Model:
     pushes: tuple[tuple[float, ...], ...] = ()
     #: Per feature of ``columns``, where it is in ``Features.vector`` (-1: not a signal feature).
     pick: tuple[int, ...] = ()
+    #: The biases in the order of :data:`CATEGORIES`.
+    biases: tuple[float, ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Model:
@@ -107,7 +108,8 @@ class Model:
         )
         where = {f: i for i, f in enumerate(FEATURES)}
         pick = tuple(where.get(f, -1) for f in columns)
-        return cls(features, weights, bias, vocabulary, table, columns, rows, pushes, pick)
+        biases = tuple(bias[c] for c in CATEGORIES)
+        return cls(features, weights, bias, vocabulary, table, columns, rows, pushes, pick, biases)
 
 
 @functools.cache
@@ -124,13 +126,6 @@ _NAMES = {
     "reference": "reference",
     "explanation": "explanation",
 }
-
-
-def _softmax(z: Mapping[str, float]) -> dict[str, float]:
-    top = max(z.values())
-    e = {c: math.exp(v - top) for c, v in z.items()}
-    s = sum(e.values())
-    return {c: v / s for c, v in e.items()}
 
 
 def _reason(name: str, counts: Mapping[str, float]) -> str | None:
@@ -162,31 +157,32 @@ def _classify(
         ]
     else:
         x = list(map(vector.__getitem__, model.pick))
-    z = [
-        model.bias[c] + sum(map(operator.mul, row, x))
-        for c, row in zip(CATEGORIES, model.rows, strict=True)
-    ]
     # short texts carry little evidence: temper the logits towards uniform
     temper = min(1.0, math.sqrt((feats.words + 10) / full_words))
-    probs = _softmax({c: v * temper for c, v in zip(CATEGORIES, z, strict=True)})
-    ranked = sorted(CATEGORIES, key=lambda c: -probs[c])
-    best, second = ranked[0], ranked[1]
-    confidence = probs[best] - probs[second]
-    cognition = probs["reference"] + probs["explanation"] - probs["tutorial"] - probs["how-to"]
-    application = probs["how-to"] + probs["reference"] - probs["tutorial"] - probs["explanation"]
+    z = [
+        (bias + sum(map(operator.mul, row, x))) * temper
+        for bias, row in zip(model.biases, model.rows, strict=True)
+    ]
+    # the probabilities (softmax), in the order of CATEGORIES
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    tutorial, howto, reference, explanation = probs = [v / total for v in e]
+    best, second = sorted(range(len(CATEGORIES)), key=probs.__getitem__, reverse=True)[:2]
+    cognition = reference + explanation - tutorial - howto
+    application = howto + reference - tutorial - explanation
     why: tuple[str, ...] = ()
     if reasons:
-        i = CATEGORIES.index(best)
         pushes = [
-            (f, v * p) for f, v, p in zip(model.columns, x, model.pushes[i], strict=True) if v
+            (f, v * p) for f, v, p in zip(model.columns, x, model.pushes[best], strict=True) if v
         ]
-        why = _reasons(pushes, feats.counts, i)
+        why = _reasons(pushes, feats.counts, best)
     return Classification(
-        predicted=best,
-        confidence=round(confidence, 4),
-        scores={c: round(probs[c], 4) for c in CATEGORIES},
-        axes=(round(cognition, 4), round(application, 4)),
-        reasons=why,
+        CATEGORIES[best],
+        round(probs[best] - probs[second], 4),
+        dict(zip(CATEGORIES, [round(p, 4) for p in probs], strict=True)),
+        (round(cognition, 4), round(application, 4)),
+        why,
     )
 
 

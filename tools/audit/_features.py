@@ -874,8 +874,7 @@ _COMPARE = _wordset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Features:
+class Features(NamedTuple):
     """Feature values (for the model) and raw counts (for the reasons)."""
 
     #: The value of every signal feature, in the order of :data:`FEATURES`.
@@ -1141,14 +1140,13 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
     opening = next((g.intro for g in segments if g.intro), "")
     intro_counts = _intro_counts(opening) if opening else _NO_INTRO
     n_head = sum(s[_H0 : _H0 + 8])
-    if title:
+    if title and (not segments or segments[0].heading != title):  # a title not yet counted
         k, step = _heading_kind(title)
-        if not segments or segments[0].heading != title:
-            n_head += 1
-            h_step += step
-            hs = [h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun]
-            hs[k] += 1
-            (h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun) = hs
+        n_head += 1
+        h_step += step
+        hs = [h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun]
+        hs[k] += 1
+        (h_howto, h_imp, h_ger, h_q, h_about, h_lesson, h_api, h_noun) = hs
     n_sent = max(1, n_sent)
     per100 = 100.0 / max(n_words, 20)
     signatures = calls + dashes + api_calls

@@ -103,8 +103,7 @@ class Link(NamedTuple):
     kind: str
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """A heading and the blocks up to the next heading (of any level)."""
 
     #: The heading's text; "" for the part before the first heading.
