@@ -19,7 +19,7 @@ import itertools
 import math
 import operator
 import re
-from collections import Counter, _count_elements  # type: ignore[attr-defined]
+from collections import _count_elements  # type: ignore[attr-defined]
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
@@ -941,7 +941,8 @@ class _Segment(NamedTuple):
 
     struct: tuple[int, ...]
     prose: tuple[int, ...]
-    words: Mapping[str, int]
+    #: The words of its prose, in order (tallied only for lexical features).
+    words: list[str]
     heading: str
     #: The heading and the first three prose blocks ("" without prose).
     intro: str
@@ -1338,9 +1339,7 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
     # lexical features: scaled term frequency of every word (the model keeps only its vocabulary)
     lexical: dict[str, float] = {}
     if vocabulary is None or vocabulary:
-        counts: Counter[str] = Counter()
-        for g in segments:
-            counts.update(g.words)
+        counts = _tally(itertools.chain.from_iterable(g.words for g in segments))
         scale = 100.0 / max(n_words, 50)
         for w, c in counts.items():
             if vocabulary is None or w in vocabulary:
@@ -1436,7 +1435,8 @@ class _Prose(NamedTuple):
 
     #: Counts, in the order of ``_prose_stats``'s return statement.
     numbers: tuple[int, ...]
-    words: Mapping[str, int]
+    #: The words, in order.
+    words: list[str]
 
 
 _N_STATS = 28
@@ -1447,6 +1447,8 @@ _LEXICON_OF = {
     for w in frozenset().union(*_LEXICONS)
 }
 _LEXICON_WORDS = frozenset(_LEXICON_OF)
+#: The words whose counts ``_prose_stats`` looks up (for the lexicons and the phrases).
+_LOOKED_UP = _LEXICON_WORDS | _ALL_PHRASES.uni_words | _ALL_PHRASES.anchors
 
 
 def _names(text: str) -> str:
@@ -1491,7 +1493,7 @@ def _prose_stats(text: str) -> _Prose:
     low = text.lower()
     data = _utf8(low)
     words = data.translate(_TO_WORDS).decode("utf-8", "surrogatepass").split()
-    counts = _tally(words)
+    counts = _tally(filter(_LOOKED_UP.__contains__, words))  # the words counted below only
     # sentences of the lower-case text (lowering changes no sentence end)
     lines = low.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
     sentences = [x for x in map(str.lstrip, lines, itertools.repeat(_LEAD)) if x]
@@ -1529,5 +1531,5 @@ def _prose_stats(text: str) -> _Prose:
             starts.get("if", 0),
             sum(map(starts.__getitem__, _DECLARATIVE.intersection(starts))),
         ),
-        counts,
+        words,
     )
