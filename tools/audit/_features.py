@@ -14,7 +14,6 @@ script and stored with the weights.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 import operator
@@ -564,7 +563,7 @@ _TO_WORDS = bytes(
     for c in range(256)
 )
 _ITEM_DEFINITION = re.compile(r"(?:`[^`]+`|\*\*[^*]+\*\*|[\w.-]+)\s*(?::|\s[-\u2013\u2014])\s")
-_DIGITS = b"0123456789"
+_DIGITS = "0123456789"
 _SHORT = 7
 _LEAD = " \t*_\"'(`[>-"
 #: A command line with a prompt.  The patterns of code lines start with the newline before the
@@ -944,8 +943,9 @@ class _Segment(NamedTuple):
     #: The words of its prose, in order (tallied only for lexical features).
     words: list[str]
     heading: str
-    #: The heading and the first three prose blocks ("" without prose).
-    intro: str
+    #: How many of ``words`` are the first three prose blocks' (the opening after the heading);
+    #: -1 without prose.
+    opening: int
 
 
 def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR0915 - one pass
@@ -1036,9 +1036,8 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
         if kind != "heading":
             prev_text = b.text
     s[24] = len(blocks)
-    st = _prose_stats("\n".join(prose))
-    intro = "\n".join([heading, *prose[:3]]) if prose else ""
-    return _Segment(tuple(s), st.numbers, st.words, heading, intro)
+    st = _prose_stats(prose)
+    return _Segment(tuple(s), st.numbers, st.words, heading, st.opening if prose else -1)
 
 
 #: Segments already counted, by the id of their first block; each entry keeps its blocks
@@ -1083,7 +1082,6 @@ def split_runs(blocks: Sequence[Block]) -> list[tuple[Block, ...]]:
 def clear_caches() -> None:
     """Forget the counts kept for blocks seen before (for benchmarks that start cold)."""
     _SEGMENTS.clear()
-    _intro_counts.cache_clear()
 
 
 def extract(
@@ -1138,8 +1136,8 @@ def extract_runs(  # noqa: PLR0915 - the features of the summed counts
     (compare, conditional, declarative) = tot[25:28]
     first_heading = title or next((g.heading for g in segments if g.heading), "")
     # the opening: the heading and first prose blocks of the first part with prose
-    opening = next((g.intro for g in segments if g.intro), "")
-    intro_counts = _intro_counts(opening) if opening else _NO_INTRO
+    opening = next((g for g in segments if g.opening >= 0), None)
+    intro_counts = _intro_counts(opening) if opening is not None else _NO_INTRO
     n_head = sum(s[_H0 : _H0 + 8])
     if title and (not segments or segments[0].heading != title):  # a title not yet counted
         k, step = _heading_kind(title)
@@ -1437,6 +1435,8 @@ class _Prose(NamedTuple):
     numbers: tuple[int, ...]
     #: The words, in order.
     words: list[str]
+    #: How many of them are the first three blocks' (the opening's, after its heading).
+    opening: int
 
 
 _N_STATS = 28
@@ -1449,6 +1449,8 @@ _LEXICON_OF = {
 _LEXICON_WORDS = frozenset(_LEXICON_OF)
 #: The words whose counts ``_prose_stats`` looks up (for the lexicons and the phrases).
 _LOOKED_UP = _LEXICON_WORDS | _ALL_PHRASES.uni_words | _ALL_PHRASES.anchors
+#: The same for the opening's phrases.
+_INTRO_LOOKED_UP = _INTRO_PHRASES.uni_words | _INTRO_PHRASES.anchors
 
 
 def _names(text: str) -> str:
@@ -1460,11 +1462,14 @@ def _names(text: str) -> str:
     return text
 
 
-@functools.lru_cache(maxsize=1024)
-def _intro_counts(text: str) -> tuple[int, ...]:
-    """Count the opening's phrases of every ``_INTRO`` family in *text*."""
-    words = _words(_names(text).lower())
-    return tuple(_phrase_counts(words, _tally(words), _INTRO_PHRASES))
+def _intro_counts(segment: _Segment) -> tuple[int, ...]:
+    """Count the phrases of every ``_INTRO`` family in the opening of *segment*.
+
+    The opening is the heading and the first three prose blocks of the segment.
+    """
+    words = _words(_names(segment.heading).lower()) + segment.words[: segment.opening]
+    counts = _tally(filter(_INTRO_LOOKED_UP.__contains__, words))
+    return tuple(_phrase_counts(words, counts, _INTRO_PHRASES))
 
 
 def _words(low: str) -> list[str]:
@@ -1487,12 +1492,24 @@ def _tally(items: Iterable[_T]) -> dict[_T, int]:
     return out
 
 
-def _prose_stats(text: str) -> _Prose:
-    """Count the signals of a run of prose (blocks joined by newlines, one sentence per line)."""
-    text = _names(text)
-    low = text.lower()
-    data = _utf8(low)
-    words = data.translate(_TO_WORDS).decode("utf-8", "surrogatepass").split()
+def _prose_stats(prose: list[str]) -> _Prose:
+    """Count the signals of a run of prose: its blocks, joined by newlines (a sentence a line).
+
+    The words of the first three blocks (the opening's) are split apart from the others, so
+    ``_Prose.opening`` can say how many they are.
+    """
+    head = _names("\n".join(prose[:3]))
+    low = head.lower()
+    words = _words(low)
+    opening = len(words)
+    if len(prose) > 3:  # noqa: PLR2004 - the opening's three
+        rest = _names("\n".join(prose[3:]))
+        rest_low = rest.lower()
+        words += _words(rest_low)
+        text = f"{head}\n{rest}"
+        low = f"{low}\n{rest_low}"  # as text.lower(): no word goes across the newline
+    else:
+        text = head
     counts = _tally(filter(_LOOKED_UP.__contains__, words))  # the words counted below only
     # sentences of the lower-case text (lowering changes no sentence end)
     lines = low.replace("?", ".\n").replace("!", ".\n").replace(". ", ".\n").splitlines()
@@ -1526,10 +1543,11 @@ def _prose_stats(text: str) -> _Prose:
             text.count("`") // 2,
             text.count("(") - text.count(" (") - text.count("((") - (text[:1] == "("),
             text.count("--"),
-            len(data) - len(data.translate(None, _DIGITS)),  # lowering changes no digit
+            sum(map(text.count, _DIGITS)),
             lex[8],
             starts.get("if", 0),
             sum(map(starts.__getitem__, _DECLARATIVE.intersection(starts))),
         ),
         words,
+        opening,
     )
