@@ -955,11 +955,9 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
     heading = ""
     prev_kind = ""
     prev_text = ""
-    for b in blocks:
-        kind = b.kind
+    for kind, raw, _line, _level, info in blocks:
         if kind == "paragraph":
             s[0] += 1
-            raw = b.text
             text = raw.replace("\n", " ")
             prose.append(text)
             s[12] += raw.count("\n") + 1
@@ -970,13 +968,12 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
             if n >= _PLAIN_WORDS and "`" not in text and not text.rstrip().endswith(":"):
                 s[22] += 1
         elif kind in {"list", "ordered_list"}:
-            raw = b.text
             text = raw.replace("\n", " ")
             prose.append(text)
             s[12] += raw.count("\n") + 1
             if ": " in raw or ":\t" in raw:
                 s[25] += len(_KEY_VALUE.findall(raw))
-            if b.info in {"field", "definition"}:
+            if info in {"field", "definition"}:
                 s[6] += 1
             elif kind == "ordered_list":
                 s[1] += 1
@@ -990,19 +987,19 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
                     first = text.lstrip(_LEAD).split(" ", 1)[0].lower().rstrip(":,;.")
                     s[23] += _is_verb(first)
         elif kind == "heading":
-            if b.text:
-                heading = heading or b.text
-                k, step = _heading_kind(b.text)
+            if raw:
+                heading = heading or raw
+                k, step = _heading_kind(raw)
                 s[_H0 + k] += 1
                 s[_H0 + 8] += step
         elif kind in {"code", "console"}:
-            text = b.text
+            text = raw
             lines = "\n" + text  # every line after a newline (see _PROMPT_LINE)
             s[11] += text.count("\n") + 1
             if "-" in text or ":" in text:
                 s[15] += len(_CODE_OPTION.findall(lines))
             s[16] += len(_CODE_COMMAND.findall(lines))
-            if b.info.lower() in _CONFIG_LANGS:
+            if info.lower() in _CONFIG_LANGS:
                 s[17] += 1
             if kind == "console" or _PROMPT_LINE.search(lines):
                 s[4] += 1
@@ -1016,25 +1013,25 @@ def _segment(blocks: tuple[Block, ...]) -> _Segment:  # noqa: C901, PLR0912, PLR
                 s[14] += 1
         elif kind == "table":
             s[5] += 1
-            s[26] += b.text.count("\n") + 1
-            prose.append(b.text.replace("|", " ").replace("\n", " "))
+            s[26] += raw.count("\n") + 1
+            prose.append(raw.replace("|", " ").replace("\n", " "))
         elif kind == "admonition":
             s[8] += 1
-            if b.text:
-                prose.append(b.text)
+            if raw:
+                prose.append(raw)
         elif kind == "directive":
-            if _API_DIRECTIVE.match(b.info):
+            if _API_DIRECTIVE.match(info):
                 s[7] += 1
-                s[20] += "(" in b.text
-            elif b.info in _TABS:
+                s[20] += "(" in raw
+            elif info in _TABS:
                 s[9] += 1
         elif kind == "image":
             s[10] += 1
-            if b.text:
-                prose.append(b.text)
+            if raw:
+                prose.append(raw)
         prev_kind = kind
         if kind != "heading":
-            prev_text = b.text
+            prev_text = raw
     s[24] = len(blocks)
     st = _prose_stats(prose)
     return _Segment(tuple(s), st.numbers, st.words, heading, st.opening if prose else -1)

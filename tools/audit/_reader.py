@@ -522,7 +522,8 @@ class _MdScanner:
             s = raw.strip()
             i += 1
             if not s:
-                self.flush_para()
+                if self.para or self.table:
+                    self.flush_para()
                 if self.list_open:
                     self.blank_in_list = True
                 continue
