@@ -194,6 +194,7 @@ class _Folders:
     def __init__(self, tree: Tree, declared: Iterable[Declared], base: Path) -> None:
         self._by_parent: dict[tuple[str, str], str] = {}
         self._memo: dict[tuple[str, str], dict[str, str]] = {}
+        self._shown: dict[Declared, Declared] = {}
         for d in declared:
             if d.category and d.source == "folder" and d.folder:
                 parent = posixpath.dirname(d.folder)
@@ -236,7 +237,12 @@ class _Folders:
         """Return *declared* with its folder as messages show it (relative to the current one)."""
         if not declared.folder:
             return declared
-        return dataclasses.replace(declared, folder=self._show(declared.folder))
+        done = self._shown.get(declared)
+        if done is None:  # pages of one folder, declared alike, share their answer
+            done = self._shown[declared] = dataclasses.replace(
+                declared, folder=self._show(declared.folder)
+            )
+        return done
 
     def _show(self, folder: str) -> str:
         return _display(self._category_base / folder, self._base)

@@ -173,7 +173,11 @@ def render_json(result: AuditResult, fail_on: Collection[Verdict] = ()) -> str:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+#: ``json.dumps(value, ensure_ascii=False)`` without making an encoder for every value.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def _json_list(items: list[dict[str, Any]]) -> str:
