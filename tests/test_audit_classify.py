@@ -13,14 +13,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tools.audit import _features
 from tools.audit._classify import (
     CATEGORIES,
     SIGNALS,
     Classification,
     classify_blocks,
     classify_page,
+    classify_runs,
     load_model,
 )
+from tools.audit._features import FEATURES, extract
 from tools.audit._reader import read_file, read_text
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "tools" / "audit" / "weights.json"
@@ -362,3 +365,56 @@ def test_every_corpus_page_gets_a_valid_classification() -> None:
         pytest.skip(NO_CORPUS)
     for path in sorted(p for p in corpus.rglob("*") if p.suffix in {".md", ".rst"}):
         _check(classify_page(read_file(path)))
+
+
+# --------------------------------------------------------------------- how features are counted
+
+
+def test_feature_vector_holds_every_signal_once_in_a_fixed_order() -> None:
+
+    assert len(FEATURES) == len(set(FEATURES))
+    assert set(FEATURES) == {s.name for s in SIGNALS}
+    page = read_text(HOWTO, fmt="md")
+    features = extract(page.blocks)
+    assert len(features.vector) == len(FEATURES)
+    assert list(features.values)[: len(FEATURES)] == list(FEATURES)
+
+
+def test_sections_read_from_their_runs_as_from_their_blocks() -> None:
+
+    for text in (HOWTO, REFERENCE, EXPLANATION, TUTORIAL):
+        page = read_text(text, fmt="md")
+        runs = [s.blocks for s in page.sections]
+        joined = [b for run in runs for b in run]
+        assert classify_runs(runs, "Title") == classify_blocks(joined, "Title")
+
+
+def _phrase_counts_by_hand(words: list[str], families: dict[str, tuple[str, ...]]) -> list[int]:
+    """Count phrases the plain way: a word or pair at every place, longer phrases in the text."""
+    text = f" {' '.join(words)} "
+    out = []
+    for phrases in families.values():
+        n = 0
+        for phrase in phrases:
+            parts = phrase.split()
+            if len(parts) == 1:
+                n += words.count(phrase)
+            elif len(parts) == 2:
+                n += sum(words[i : i + 2] == parts for i in range(len(words)))
+            else:
+                n += text.count(f" {phrase} ")
+        out.append(n)
+    return out
+
+
+_PHRASE_WORDS = sorted(
+    {w for phrases in _features._PHRASES.values() for p in phrases for w in p.split()}  # noqa: SLF001
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_PHRASE_WORDS, "x", "the"]), max_size=40))
+def test_phrases_are_counted_as_the_plain_way_counts_them(words: list[str]) -> None:
+    counts = {w: words.count(w) for w in words}
+    found = _features._phrase_counts(words, counts)  # noqa: SLF001 - the counting itself
+    assert found == _phrase_counts_by_hand(words, _features._PHRASES)  # noqa: SLF001

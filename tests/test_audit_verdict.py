@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tools.audit import AuditOptions, PageResult, Verdict, audit_paths
+from tools.audit import AuditOptions, PageResult, Verdict, _words, audit_paths
 from tools.audit._declared import Declared, declared_category
+from tools.audit._reader import Block
 from tools.audit._verdict import THRESHOLDS, SectionResult, Thresholds, judge
 
 DATA = Path(__file__).parent / "data" / "audit"
@@ -241,3 +244,19 @@ def test_page_results_carry_the_classification(fixture_pages):
         "Make a test bucket",
         "Run your first sync",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2003\u3000ab-é·", max_size=20),
+        max_size=6,
+    )
+)
+def test_section_words_are_what_splitting_at_white_space_gives(texts: list[str]) -> None:
+    runs = [
+        tuple(Block("paragraph", t, 1) for t in texts[:3]),
+        tuple(Block("code", t, 2) for t in texts[3:]),
+    ]
+    expected = sum(len(t.split()) for t in texts)
+    assert _words(runs) == expected
