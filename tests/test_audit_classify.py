@@ -407,13 +407,21 @@ def _phrase_counts_by_hand(words: list[str], families: dict[str, tuple[str, ...]
     return out
 
 
-_PHRASE_WORDS = sorted(
-    {w for phrases in _features._PHRASES.values() for p in phrases for w in p.split()}  # noqa: SLF001
-)
+_PHRASES = sorted({p for phrases in _features._PHRASES.values() for p in phrases})  # noqa: SLF001
+#: Text made of phrases (some said several times in a row) and single words from them.
+_PHRASE_TEXT = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(_PHRASES), st.integers(1, 3)).map(
+            lambda pair: (pair[0] + " ") * pair[1]
+        ),
+        st.sampled_from([w for p in _PHRASES for w in p.split()] + ["x", "the"]),
+    ),
+    max_size=12,
+).map(lambda parts: " ".join(parts).split())
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([*_PHRASE_WORDS, "x", "the"]), max_size=40))
+@settings(max_examples=400, deadline=None)
+@given(_PHRASE_TEXT)
 def test_phrases_are_counted_as_the_plain_way_counts_them(words: list[str]) -> None:
     counts = {w: words.count(w) for w in words}
     found = _features._phrase_counts(words, counts)  # noqa: SLF001 - the counting itself
