@@ -12,6 +12,9 @@ Trees measured:
 
 For each tree it prints the median over RUNS of pages per second for:
 
+The measures take turns (one run of each, RUNS times), so a minute in which a shared
+machine is slower weighs on all of them alike.
+
 * ``audit``: ``tools.audit.audit_paths`` (discover, read, parse, classify
   pages and sections, verdicts, gaps; the report is rendered as JSON too);
 * ``read+classify``: ``read_file`` and ``classify_page`` on every page;
@@ -31,14 +34,21 @@ import shutil
 import statistics
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tools.audit import audit_paths  # noqa: E402
 from tools.audit._classify import classify_page  # noqa: E402
 from tools.audit._features import clear_caches  # noqa: E402
 from tools.audit._reader import read_file  # noqa: E402
+from tools.audit._report import render  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 WORK = ROOT / "benchmarks" / "_work" / "audit-docs"
 
@@ -203,24 +213,60 @@ def _pages(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.suffix in {".md", ".rst", ".txt"} and p.is_file())
 
 
-#: CPU pages/s of every run of the last ``_median_rate`` (to show how much runs differ).
-_LAST_RUNS: list[float] = []
+@dataclass
+class _Measure:
+    """One thing timed: its label, what it runs, how many pages that is, its runs' times."""
 
+    label: str
+    func: Callable[[], object]
+    pages: int
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
 
-def _median_rate(func: object, n: int, runs: int) -> tuple[float, float]:
-    """Median pages/s over *runs*: by CPU time of this process, and by wall-clock time."""
-    cpu, wall = [], []
-    for _ in range(runs):
+    def run(self) -> None:
         clear_caches()  # every run starts cold: no page is read twice
         start_cpu, start_wall = time.process_time(), time.perf_counter()
-        func()  # type: ignore[operator]
-        cpu.append(time.process_time() - start_cpu)
-        wall.append(time.perf_counter() - start_wall)
-    _LAST_RUNS[:] = sorted(n / max(c, 1e-9) for c in cpu)
-    return n / max(statistics.median(cpu), 1e-9), n / statistics.median(wall)
+        self.func()
+        self.cpu.append(time.process_time() - start_cpu)
+        self.wall.append(time.perf_counter() - start_wall)
+
+    def rate(self) -> tuple[float, float]:
+        """Median pages/s: by CPU time of this process, and by wall-clock time."""
+        cpu, wall = statistics.median(self.cpu), statistics.median(self.wall)
+        return self.pages / max(cpu, 1e-9), self.pages / max(wall, 1e-9)
 
 
-def measure(name: str, root: Path, runs: int) -> None:  # noqa: C901 - one row per measure
+def _take_turns(measures: list[_Measure], runs: int) -> None:
+    """Time *runs* runs of every measure, one run of each in turn.
+
+    On a shared machine the speed changes from one minute to the next; taking turns spreads
+    every measure over the same minutes, so the ratios between them hold.
+    """
+    for m in measures:
+        m.func()  # warm up (weights loaded, files in the page cache)
+    for _ in range(runs):
+        for m in measures:
+            m.run()
+
+
+def _markdown_it(files: list[Path]) -> _Measure | None:
+    """A markdown-it-py parse of (up to 400 of) the MyST pages, if markdown-it-py is there."""
+    try:
+        from markdown_it import MarkdownIt  # noqa: PLC0415 - optional baseline
+    except ImportError:
+        return None
+    md = MarkdownIt("commonmark").enable("table")
+    md_files = [f for f in files if f.suffix == ".md"][:400]
+    texts = [f.read_text(encoding="utf-8", errors="replace") for f in md_files]
+
+    def parse() -> None:
+        for t in texts:
+            md.parse(t)
+
+    return _Measure(f"baseline: markdown-it parse ({len(texts)} MyST pages)", parse, len(texts))
+
+
+def measure(name: str, root: Path, runs: int) -> None:
     """Print pages/s of the audit, its parts and the baselines on the tree at *root*."""
     files = _pages(root)
     n = len(files)
@@ -237,59 +283,41 @@ def measure(name: str, root: Path, runs: int) -> None:  # noqa: C901 - one row p
         for f in files:
             classify_page(read_file(f))
 
-    rows: list[tuple[str, tuple[float, float]]] = []
-    audit_runs: list[float] = []
-    try:
-        from tools.audit import audit_paths  # noqa: PLC0415 - optional part of the package
-        from tools.audit._report import render  # noqa: PLC0415 - optional part of the package
+    def audit() -> None:
+        render(audit_paths([root]), "json")
 
-        def audit() -> None:
-            render(audit_paths([root]), "json")
+    measures = [
+        _Measure("audit (audit_paths, end to end)", audit, n),
+        _Measure("read+classify", read_classify, n),
+        _Measure("read only", read_only, n),
+        _Measure("baseline: plain read", plain, n),
+    ]
+    parse = _markdown_it(files)
+    if parse is not None:
+        measures.append(parse)
+    _take_turns(measures, runs)
+    _print(f"{name}: {n} pages", runs, measures)
 
-        audit()  # warm up (weights loaded once)
-        rows.append(("audit (audit_paths, end to end)", _median_rate(audit, n, runs)))
-        audit_runs = list(_LAST_RUNS)
-    except ImportError:
-        pass
-    read_classify()
-    rows.append(("read+classify", _median_rate(read_classify, n, runs)))
-    rows.append(("read only", _median_rate(read_only, n, runs)))
-    base = _median_rate(plain, n, runs)
-    rows.append(("baseline: plain read", base))
-    try:
-        from markdown_it import MarkdownIt  # noqa: PLC0415 - optional baseline
 
-        md = MarkdownIt("commonmark").enable("table")
-        md_files = [f for f in files if f.suffix == ".md"][:400]
-        texts = [f.read_text(encoding="utf-8", errors="replace") for f in md_files]
-
-        def parse() -> None:
-            for t in texts:
-                md.parse(t)
-
-        rows.append(
-            (
-                f"baseline: markdown-it parse ({len(texts)} MyST pages)",
-                _median_rate(parse, len(texts), runs),
-            )
-        )
-    except ImportError:
-        pass
-    print(f"\n{name}: {n} pages, median of {runs} runs, one process")
+def _print(name: str, runs: int, measures: list[_Measure]) -> None:
+    """Print the table of *measures* (the fourth is the plain read, the fifth markdown-it)."""
+    base = measures[3].rate()[0]
+    print(f"\n{name}, median of {runs} runs taking turns, one process")
     print("pages/s by CPU time of the process (one core) and by wall-clock time")
     print(f"| {'measure':<48} | {'CPU p/s':>9} | {'wall p/s':>9} | {'vs plain read':>13} |")
     print(f"|{'-' * 50}|{'-' * 11}|{'-' * 11}|{'-' * 15}|")
-    for label, (cpu, wall) in rows:
-        print(f"| {label:<48} | {cpu:>9,.0f} | {wall:>9,.0f} | {cpu / base[0]:>13.4f} |")
-    label, (cpu, wall) = rows[0]
+    for m in measures:
+        cpu, wall = m.rate()
+        print(f"| {m.label:<48} | {cpu:>9,.0f} | {wall:>9,.0f} | {cpu / base:>13.4f} |")
+    first = measures[0]
+    cpu = first.rate()[0]
     verdict = "meets" if cpu >= 1000 else "MISSES"  # noqa: PLR2004 - the target
-    print(f"{label}: {cpu:,.0f} pages/s (CPU) {verdict} the 1,000 pages/s target")
-    if audit_runs:
-        spread = ", ".join(f"{r:,.0f}" for r in audit_runs)
-        print(f"{label}, every run (CPU pages/s, slowest first): {spread}")
-    for other, (other_cpu, _wall) in rows:
-        if other.startswith("baseline: markdown"):
-            print(f"{label} is {cpu / other_cpu:.1f}x as fast as a markdown-it parse")
+    print(f"{first.label}: {cpu:,.0f} pages/s (CPU) {verdict} the 1,000 pages/s target")
+    runs_cpu = sorted(first.cpu, reverse=True)
+    spread = ", ".join(f"{first.pages / max(c, 1e-9):,.0f}" for c in runs_cpu)
+    print(f"{first.label}, every run (CPU pages/s, slowest first): {spread}")
+    if len(measures) > 4:  # noqa: PLR2004 - the markdown-it baseline is there
+        print(f"{first.label} is {cpu / measures[4].rate()[0]:.1f}x as fast as a markdown-it parse")
 
 
 def main() -> int:
