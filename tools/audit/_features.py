@@ -1093,11 +1093,7 @@ def extract(
     Lexical features ``w:<word>`` are made for the words in *vocabulary* (every word when None).
     Without *with_counts*, ``Features.counts`` (used only for reasons) is left empty.
     """
-    whole = _cached(blocks) if blocks else None
-    if whole is not None:  # a section of one heading, counted with its page
-        runs: Sequence[tuple[Block, ...]] = [tuple(blocks)]
-    else:
-        runs = split_runs(blocks) if blocks else []
+    runs = split_runs(blocks) if blocks else []
     return extract_runs(runs, title, vocabulary=vocabulary, with_counts=with_counts)
 
 
