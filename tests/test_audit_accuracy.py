@@ -1,14 +1,14 @@
 """Accuracy and reproducibility of the page classifier on the labelled Diátaxis corpus.
 
 The corpus lives outside the repository (``../shared/diataxis-corpus`` next to
-it, or wherever ``DIATAXIS_CORPUS`` points); these tests are skipped with a
-reason where it is absent.  They also cover ``tools/audit/train.py`` and
+it, or wherever ``DIATAXIS_CORPUS`` points); these tests read the named subset
+``CORPUS_PROJECTS`` of it (see ``conftest.py``) and are skipped with a reason
+where it is absent.  They also cover ``tools/audit/train.py`` and
 ``tools/audit/evaluate.py``.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -25,20 +25,9 @@ WEIGHTS = REPO / "tools" / "audit" / "weights.json"
 MIN_POOLED_MACRO_F1 = 0.75
 
 
-def _corpus() -> Path:
-    env = os.environ.get("DIATAXIS_CORPUS")
-    path = Path(env) if env else REPO.parent / "shared" / "diataxis-corpus"
-    if not path.is_dir():
-        pytest.skip(
-            f"the Diátaxis corpus is absent ({path}): set DIATAXIS_CORPUS or put it at"
-            " ../shared/diataxis-corpus"
-        )
-    return path
-
-
 @pytest.fixture(scope="module")
-def examples() -> list[Example]:
-    return load_tree([_corpus()])
+def examples(corpus_projects: list[Path]) -> list[Example]:
+    return load_tree(corpus_projects)
 
 
 @pytest.mark.corpus
@@ -55,7 +44,8 @@ def test_weights_file_is_what_training_on_the_corpus_gives(examples: list[Exampl
     """weights.json is reproducible: retraining gives the same bytes."""
     assert dumps(fit(examples)) == WEIGHTS.read_text(encoding="utf-8"), (
         "tools/audit/weights.json is stale: run"
-        " python -m tools.audit.train /work/shared/diataxis-corpus --out tools/audit/weights.json"
+        " python -m tools.audit.train ../shared/diataxis-corpus/{2i2c-infrastructure,jupyterhub,"
+        "multipass,sphinx} --out tools/audit/weights.json"
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 import textwrap
 from pathlib import Path
@@ -27,21 +26,6 @@ from tools.audit._features import FEATURES, extract
 from tools.audit._reader import read_file, read_text
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "tools" / "audit" / "weights.json"
-
-
-NO_CORPUS = (
-    "the Diátaxis corpus is absent: set DIATAXIS_CORPUS or put it at ../shared/diataxis-corpus"
-)
-
-
-def _corpus() -> Path | None:
-    env = os.environ.get("DIATAXIS_CORPUS")
-    path = (
-        Path(env)
-        if env
-        else Path(__file__).resolve().parents[1].parent / "shared" / "diataxis-corpus"
-    )
-    return path if path.is_dir() else None
 
 
 HOWTO = """
@@ -277,12 +261,11 @@ def test_prediction_ignores_anchors_links_toctree_and_front_matter(category: str
 
 
 @pytest.mark.corpus
-def test_corpus_predictions_ignore_anchors_links_and_front_matter() -> None:
+def test_corpus_predictions_ignore_anchors_links_and_front_matter(
+    corpus_projects: list[Path],
+) -> None:
     """On every corpus page, pointing anchors and link targets elsewhere changes nothing."""
-    corpus = _corpus()
-    if corpus is None:
-        pytest.skip(NO_CORPUS)
-    pages = sorted(p for p in corpus.rglob("*") if p.suffix in {".md", ".rst"})
+    pages = sorted(p for f in corpus_projects for p in f.rglob("*") if p.suffix in {".md", ".rst"})
     assert pages
     changed = 0
     for path in pages:
@@ -359,11 +342,10 @@ def test_model_is_loaded_once() -> None:
 
 
 @pytest.mark.corpus
-def test_every_corpus_page_gets_a_valid_classification() -> None:
-    corpus = _corpus()
-    if corpus is None:
-        pytest.skip(NO_CORPUS)
-    for path in sorted(p for p in corpus.rglob("*") if p.suffix in {".md", ".rst"}):
+def test_every_corpus_page_gets_a_valid_classification(corpus_projects: list[Path]) -> None:
+    for path in sorted(
+        p for f in corpus_projects for p in f.rglob("*") if p.suffix in {".md", ".rst"}
+    ):
         _check(classify_page(read_file(path)))
 
 
