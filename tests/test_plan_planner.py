@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deployer.config.model import Chart, Cluster, Config, GcpAccess, Hub, Provider, Stage, Support
 from deployer.errors import UsageError
@@ -236,3 +238,55 @@ def test_reasons_keep_the_order_of_the_changed_files():
     plan = plan_upgrade(config, [ChangedFile(f) for f in files])
     rules = ["values-file", "deployer-code", "values-file"]
     assert plan.prod[0].reason == tuple(f"{f} ({r})" for f, r in zip(files, rules, strict=True))
+
+
+# -- every values file the schema accepts is planned -----------------------------------------
+
+
+def _values_file_pattern() -> str:
+    from deployer.schemas import load_schema  # noqa: PLC0415
+
+    return load_schema("cluster")["$defs"]["relativeYamlPath"]["pattern"]
+
+
+def _plan_for_listed(name: str, stage: Stage) -> object:
+    """Plan a change to *name* in a cluster whose one hub of *stage* lists it."""
+    folder = CONFIG / "clusters" / "uk"
+    hub = Hub("lister", "uk", "Lister", "lister.example.org", stage, "jupyterhub", (folder / name,))
+    cluster = Cluster("uk", Provider.GCP, GcpAccess("p", "uk", "europe-west2-b"), folder, (hub,))
+    return plan_upgrade(make_config(cluster), [ChangedFile(f"config/clusters/uk/{name}")])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["prod.yaml", "prod.yml", "sub/prod.values.yaml", "a/b/prod.yaml", "enc-prod.secret.yaml",
+     "enc-staging.secret.values.yaml", "prod.values.yaml", "x", ".hidden.yaml"],
+)  # fmt: skip
+@pytest.mark.parametrize("stage", list(Stage))
+def test_a_listed_file_of_any_name_plans_the_hub_that_lists_it(name: str, stage: Stage) -> None:
+    plan = _plan_for_listed(name, stage)
+    assert [(j.units[0].hubs, j.stage.value) for j in (*plan.staging, *plan.prod)] == [
+        (("lister",), stage.value)
+    ], plan.ignored
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_every_values_file_name_the_schema_accepts_plans_its_hub(data: st.DataObject) -> None:
+    """The planner matches files through the values_files naming them, as the schema allows."""
+    name = data.draw(st.from_regex(_values_file_pattern(), fullmatch=True))
+    stage = data.draw(st.sampled_from(list(Stage)))
+    plan = _plan_for_listed(name, stage)
+    assert [j.units[0].hubs for j in (*plan.staging, *plan.prod)] == [("lister",)], (
+        name,
+        plan.ignored,
+    )
+
+
+def test_a_file_nothing_lists_upgrades_nothing_and_says_why() -> None:
+    config = make_config(make_cluster("uk"))
+    plan = plan_upgrade(config, [ChangedFile("config/clusters/uk/old.values.yaml")])
+    assert (plan.staging, plan.prod, plan.support) == ((), (), ())
+    assert [(i.file, i.reason) for i in plan.ignored] == [
+        ("config/clusters/uk/old.values.yaml", "no hub or support release lists it in values_files")
+    ]

@@ -52,7 +52,7 @@ def test_every_config_file_is_decided_by_a_config_rule():
     for path in (p for p in TREE if p.startswith("config/") and not p.endswith(".md")):
         rule = next((r for r, rx in compiled if rx.fullmatch(path)), None)
         assert rule is not None, path
-        assert rule.id in {"chart-pin", "cluster-file", "values-file", "cluster-credentials"}
+        assert rule.id in {"chart-pin", "cluster-file", "values-file"}
 
 
 def test_schemas_come_before_deployer_code():

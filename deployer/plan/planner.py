@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from deployer.config.model import Stage
+from deployer.config.model import KubeconfigAccess, Stage
 from deployer.errors import UsageError
 from deployer.plan import labels as lbl
 from deployer.plan.changes import normalise_path
@@ -90,6 +90,14 @@ class _Index:
     def listed(self, relpath: str) -> list[_Target]:
         """Return the releases whose values_files list *relpath* (see :meth:`find_listed`)."""
         return self._listed.get(self._prefix + relpath, [])
+
+    def is_kubeconfig(self, relpath: str) -> bool:
+        """Tell whether *relpath* is the kubeconfig file of a cluster."""
+        path = self._prefix + relpath
+        return any(
+            isinstance(c.access, KubeconfigAccess) and _posix(c.access.file) == path
+            for c in self._config.clusters
+        )
 
     def cluster_in(self, relfolder: str) -> Cluster | None:
         """Return the cluster whose folder is *relfolder*, if any."""
@@ -206,7 +214,11 @@ def _apply_rule(
     else:
         if upgrades is Upgrades.LISTED_BY:
             users = index.listed(path)
-            why = "no hub or support release lists it in values_files"
+            why = (
+                "the cluster's kubeconfig (credentials only): nothing to upgrade"
+                if index.is_kubeconfig(path)
+                else "no hub or support release lists it in values_files"
+            )
         else:  # Upgrades.CHART_USERS
             chart = path.rsplit("/", 1)[-1].removesuffix(".yaml")
             users = index.chart_users(chart)

@@ -27,7 +27,7 @@ class Upgrades(enum.StrEnum):
 
     CHART_USERS = "every hub and support release using the chart"
     CLUSTER = "every hub and the support release of the cluster"
-    LISTED_BY = "the hubs and support release whose values_files list the file"
+    LISTED_BY = "the hubs and support release whose values_files list the file (if any)"
     EVERYTHING = "every hub and every support release of every cluster"
     NOTHING = "nothing"
 
@@ -59,17 +59,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "values-file",
-        "config/clusters/*/*.values.yaml",
+        "config/clusters/*/**",
         Upgrades.LISTED_BY,
-        "A hub or support values file (secret ones included): every hub and the support "
-        "release that list it in `values_files`; a file shared by several hubs upgrades "
-        "them all.",
-    ),
-    Rule(
-        "cluster-credentials",
-        "config/clusters/*/*.secret.yaml",
-        Upgrades.NOTHING,
-        "cluster credentials only (an encrypted kubeconfig): nothing to upgrade",
+        "Any other file of a cluster folder, whatever its name or sub-folder (secret files "
+        "included): every hub and the support release that list it in `values_files`; a file "
+        "shared by several hubs upgrades them all.  A file nothing lists (the cluster's "
+        "kubeconfig, a file no longer used) upgrades nothing.",
     ),
     Rule(
         "schemas",
