@@ -21,7 +21,7 @@ from deployer.config import (
     read_config,
     read_config_fast,
 )
-from deployer.config._yaml import MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH
+from deployer.config._yaml import MAX_ALIAS_CHARS, MAX_ALIAS_NODES, MAX_BYTES, MAX_DEPTH
 from deployer.errors import ConfigError
 
 CASES = Path(__file__).parent / "data" / "configs"
@@ -91,8 +91,24 @@ def test_scalars_are_plain_json_values(tmp_path: Path) -> None:
     }
 
 
-def test_keys_are_strings_as_written(tmp_path: Path) -> None:
-    data, _ = load_yaml(_write(tmp_path, "on: 1\n2: two\nnull: x\n"))
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("1", "a number"), ("0x1f", "a number"), ("1.5", "a number"), ("true", "a boolean"),
+     ("on", "a boolean"), ("null", "null"), ("~", "null"), ("2024-01-01", "a date")],
+)  # fmt: skip
+def test_keys_that_yaml_reads_as_other_than_text_are_refused(
+    tmp_path: Path, key: str, kind: str
+) -> None:
+    """Helm's YAML reader and this one may spell such a key differently: quoting settles it."""
+    error = _error(tmp_path, f"hub:\n  {key}: x\n")
+    assert error.rule == "non-string-key"
+    assert (error.line, error.column, error.json_path) == (2, 3, ("hub", key))
+    assert f"read by YAML as {kind}" in error.message
+    assert f'"{key}":' in error.message
+
+
+def test_quoted_keys_are_text(tmp_path: Path) -> None:
+    data, _ = load_yaml(_write(tmp_path, "'on': 1\n\"2\": two\n'null': x\n"))
     assert data == {"on": 1, "2": "two", "null": "x"}
 
 
@@ -160,7 +176,28 @@ def test_alias_bomb_is_refused(tmp_path: Path) -> None:
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
     error = _error(tmp_path, "\n".join(lines) + "\n")
     assert error.rule == "alias-limit"
-    assert str(MAX_ALIAS_NODES) in error.message
+    assert f"{MAX_ALIAS_NODES:,} nodes" in error.message
+
+
+def test_aliases_of_a_long_string_count_its_length(tmp_path: Path) -> None:
+    """A long string aliased many times would grow the data (and what is printed) without end."""
+    long = "x" * 100_000
+    text = f"a: &a {long}\nb: [{', '.join(['*a'] * 20)}]\n"
+    error = _error(tmp_path, text)
+    # Placed at the anchor (the aliases have no node of their own), and at the alias by path.
+    assert (error.rule, error.line, error.json_path[0]) == ("alias-limit", 1, "b")
+    assert f"{MAX_ALIAS_CHARS:,} characters" in error.message
+
+
+def test_many_aliases_of_a_short_scalar_count_as_nodes(tmp_path: Path) -> None:
+    text = "a: &a x\nb: [" + ", ".join(["*a"] * (MAX_ALIAS_NODES + 1)) + "]\n"
+    assert _error(tmp_path, text).rule == "alias-limit"
+
+
+def test_an_integer_too_long_to_convert_is_refused_with_its_place(tmp_path: Path) -> None:
+    error = _error(tmp_path, "a: 1\nb: " + "9" * 5000 + "\n")
+    assert (error.line, error.column, error.rule) == (2, 4, "yaml-syntax")
+    assert "quote it if it is text" in error.message
 
 
 def test_moderate_alias_use_is_accepted(tmp_path: Path) -> None:
@@ -227,6 +264,38 @@ def test_pipes_and_folders_are_refused_without_blocking(tmp_path: Path) -> None:
         with pytest.raises(YamlError, match="not a regular file") as info:
             load_yaml(tmp_path / name)
         assert info.value.rule == "unreadable"
+
+
+def test_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    """A size check that trusts st_size would read /dev/zero until memory runs out."""
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    with pytest.raises(YamlError, match="not a regular file") as info:
+        load_yaml(tmp_path / "zero.yaml")
+    assert info.value.rule == "unreadable"
+
+
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_a_file_that_leads_outside_its_root_is_refused(tmp_path: Path, link: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "f.yaml").write_text("a: 1\n", encoding="utf-8")
+    root = tmp_path / "root"
+    root.mkdir()
+    if link == "file":
+        (root / "f.yaml").symlink_to(outside / "f.yaml")
+    else:
+        (root / "sub").symlink_to(outside)
+    path = root / ("f.yaml" if link == "file" else "sub/f.yaml")
+    assert load_yaml_data(path) == {"a": 1}  # with no root to stay in, it is read
+    with pytest.raises(YamlError) as info:
+        load_yaml_data(path, inside=root)
+    assert info.value.rule == "path-escape"
+
+
+def test_a_symlink_that_stays_inside_its_root_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.yaml").write_text("a: 1\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    assert load_yaml_data(tmp_path / "link.yaml", inside=tmp_path) == {"a": 1}
 
 
 def test_complex_keys_are_refused(tmp_path: Path) -> None:

@@ -7,7 +7,13 @@ import os
 from pathlib import Path
 from typing import Final
 
-__all__ = ["CLUSTER_FILE", "display_path", "is_missing", "no_cluster_file"]
+__all__ = [
+    "CLUSTER_FILE",
+    "display_path",
+    "escaping_cluster_folder",
+    "is_missing",
+    "no_cluster_file",
+]
 
 #: The file that describes a cluster, in every folder under ``clusters/``.
 CLUSTER_FILE: Final = "cluster.yaml"
@@ -26,6 +32,14 @@ def no_cluster_file(folder: str) -> str:
     return (
         f"{folder} has no {CLUSTER_FILE}: add one (see the cluster schema reference) "
         "or remove the folder"
+    )
+
+
+def escaping_cluster_folder(folder: str) -> str:
+    """Say that the cluster *folder* (spelled as shown) is a symlink leading out, and what to do."""
+    return (
+        f"cluster folder {folder} is a symlink to a folder outside clusters/: keep the "
+        "cluster's files in the folder itself"
     )
 
 

@@ -20,19 +20,21 @@ Every refusal is a :class:`YamlError` naming the file, line and column.
 from __future__ import annotations
 
 import dataclasses
-import stat
+import sys
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from deployer._fs import FileRefusedError, read_bounded
 from deployer.errors import ConfigError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "MAX_ALIAS_CHARS",
     "MAX_ALIAS_NODES",
     "MAX_BYTES",
     "MAX_DEPTH",
@@ -48,8 +50,10 @@ __all__ = [
 
 #: Largest file read, in bytes: config files are small; anything bigger is a mistake.
 MAX_BYTES: Final = 1024 * 1024
-#: Most nodes that aliases may add by expansion (guards against "billion laughs").
+#: Most nodes that aliases may make built again (guards against "billion laughs").
 MAX_ALIAS_NODES: Final = 10_000
+#: Most characters of scalars that aliases may repeat (a long string aliased many times).
+MAX_ALIAS_CHARS: Final = MAX_BYTES
 #: Deepest nesting of mappings and lists accepted.
 MAX_DEPTH: Final = 100
 
@@ -120,23 +124,22 @@ def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, column
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, *, inside: Path | None = None) -> str:
     """Read *path* as configuration text: at most :data:`MAX_BYTES`, UTF-8, no NUL byte.
 
-    A leading byte-order mark is dropped.  Raises :class:`YamlError`
-    (rules ``file-too-large``, ``nul-byte``, ``not-utf8``, ``unreadable``).
+    The file is read by :func:`deployer._fs.read_bounded`, with its rules: a
+    regular file, inside *inside* (when given) once symlinks are resolved.  A
+    leading byte-order mark is dropped.  Raises :class:`YamlError` (rules
+    ``path-escape``, ``file-too-large``, ``nul-byte``, ``not-utf8``,
+    ``unreadable``).
     """
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            message = "not a regular file (a folder, a pipe or a device?)"
-            raise YamlError(path, 1, 1, "unreadable", message)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise YamlError(path, 1, 1, "unreadable", f"cannot read the file: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        message = f"file is larger than {MAX_BYTES // 1024} KiB: config files must be small"
-        raise YamlError(path, 1, 1, "file-too-large", message)
+        raw = read_bounded(path, limit=MAX_BYTES, inside=inside)
+    except FileRefusedError as exc:
+        message = exc.message
+        if exc.rule == "file-too-large":
+            message = f"file is larger than {MAX_BYTES // 1024} KiB: config files must be small"
+        raise YamlError(path, 1, 1, exc.rule, message) from None
     nul = raw.find(b"\x00")
     if nul >= 0:
         line, column = _line_col(raw, nul)
@@ -198,14 +201,16 @@ def _compose(path: Path, text: str) -> Node | None:
 class _Builder:
     """Build plain Python values from a node graph, recording positions on request."""
 
-    __slots__ = ("aliased", "file", "in_progress", "positions", "seen")
+    __slots__ = ("aliased", "aliased_chars", "file", "in_progress", "positions", "seen")
 
     def __init__(self, file: Path, *, positions: bool) -> None:
         self.file = file
         self.positions: Positions | None = {} if positions else None
+        #: Every node built so far: one met again is reached through an alias.
         self.seen: set[int] = set()
         self.in_progress: set[int] = set()
         self.aliased = 0
+        self.aliased_chars = 0
 
     def error(self, node: Node, rule: str, message: str, path: JsonPath) -> YamlError:
         mark = node.start_mark
@@ -213,8 +218,30 @@ class _Builder:
         where = path if self.positions is not None else ()
         return YamlError(self.file, mark.line + 1, mark.column + 1, rule, message, where)
 
+    def count(self, node: Node, path: JsonPath) -> None:
+        """Count *node* if an alias makes it built again; refuse past the alias limits.
+
+        Every node built again counts once, a scalar also with its length, so
+        neither many aliases of a collection nor of a long string can make the
+        data (or what is printed from it) grow far beyond the file.
+        """
+        key = id(node)
+        if key not in self.seen:
+            self.seen.add(key)
+            return
+        self.aliased += 1
+        if isinstance(node, ScalarNode):
+            self.aliased_chars += len(node.value)
+        if self.aliased > MAX_ALIAS_NODES or self.aliased_chars > MAX_ALIAS_CHARS:
+            message = (
+                f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes or "
+                f"{MAX_ALIAS_CHARS:,} characters: write the values out instead of "
+                "repeating large anchors"
+            )
+            raise self.error(node, "alias-limit", message, path)
+
     def enter(self, node: Node, path: JsonPath, depth: int) -> None:
-        """Track collections, to count alias expansion and catch recursion and depth."""
+        """Track a collection, to count alias expansion and catch recursion and depth."""
         key = id(node)
         if key in self.in_progress:
             raise self.error(
@@ -223,19 +250,11 @@ class _Builder:
         if depth > MAX_DEPTH:
             message = f"nesting is deeper than {MAX_DEPTH} levels"
             raise self.error(node, "yaml-syntax", message, path)
-        if key in self.seen:
-            self.aliased += len(node.value)
-            if self.aliased > MAX_ALIAS_NODES:
-                message = (
-                    f"aliases expand to more than {MAX_ALIAS_NODES} nodes: "
-                    "write the values out instead of repeating large anchors"
-                )
-                raise self.error(node, "alias-limit", message, path)
-        else:
-            self.seen.add(key)
+        self.count(node, path)
         self.in_progress.add(key)
 
     def scalar(self, node: ScalarNode, path: JsonPath) -> Any:  # noqa: ANN401 - JSON-like
+        self.count(node, path)
         tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             return node.value
@@ -244,7 +263,14 @@ class _Builder:
         if tag == _BOOL:
             return _CONSTRUCTOR.construct_yaml_bool(node)
         if tag == _INT:
-            return _CONSTRUCTOR.construct_yaml_int(node)
+            try:
+                return _CONSTRUCTOR.construct_yaml_int(node)
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                message = (
+                    f"the number has more than {sys.get_int_max_str_digits():,} digits: "
+                    "quote it if it is text"
+                )
+                raise self.error(node, "yaml-syntax", message, path) from None
         if tag == _FLOAT:
             return _CONSTRUCTOR.construct_yaml_float(node)
         raise self.error(node, "unknown-tag", _tag_message(tag), path)
@@ -287,6 +313,13 @@ class _Builder:
             if key_node.tag not in _SCALAR_TAGS:
                 raise self.error(key_node, "unknown-tag", _tag_message(key_node.tag), path)
             key: str = key_node.value
+            if key_node.tag != _STR:
+                kind = _KEY_KINDS.get(key_node.tag, "a date")
+                message = (
+                    f"key {key!r} is read by YAML as {kind}, not as text: quote it "
+                    f"({_quoted(key)}:) so that every tool reads the same key"
+                )
+                raise self.error(key_node, "non-string-key", message, (*path, key))
             line = key_node.start_mark.line + 1
             if key in first_line:
                 message = (
@@ -323,6 +356,15 @@ class _Builder:
         return rest
 
 
+#: What YAML makes of a key that is not text, by its resolved tag.
+_KEY_KINDS: Final = {_INT: "a number", _FLOAT: "a number", _BOOL: "a boolean", _NULL: "null"}
+
+
+def _quoted(key: str) -> str:
+    """Spell *key* as a double-quoted YAML scalar."""
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _tag_message(tag: str) -> str:
     shown = tag.replace(_TAG, "!!")
     return (
@@ -348,16 +390,17 @@ def parse_yaml(path: Path, text: str, *, positions: bool = True) -> YamlFile:
     return YamlFile(path, data, found)
 
 
-def load_yaml(path: Path) -> tuple[Any, Positions]:
+def load_yaml(path: Path, *, inside: Path | None = None) -> tuple[Any, Positions]:
     """Read *path* and return its data and the position of every key and list item.
 
+    With *inside*, the file must lie in that folder (see :func:`read_text`).
     Raises :class:`YamlError` (a :class:`~deployer.errors.ConfigError`) with
     the file, line and column when the file cannot be read as configuration.
     """
-    loaded = parse_yaml(path, read_text(path))
+    loaded = parse_yaml(path, read_text(path, inside=inside))
     return loaded.data, loaded.positions
 
 
-def load_yaml_data(path: Path) -> Any:  # noqa: ANN401 - any JSON-like document
+def load_yaml_data(path: Path, *, inside: Path | None = None) -> Any:  # noqa: ANN401 - JSON-like
     """Read *path* like :func:`load_yaml`, without recording positions (faster)."""
-    return parse_yaml(path, read_text(path), positions=False).data
+    return parse_yaml(path, read_text(path, inside=inside), positions=False).data

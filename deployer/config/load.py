@@ -17,7 +17,14 @@ import os
 from pathlib import Path
 from typing import Any
 
-from deployer.config._layout import CLUSTER_FILE, display_path, is_missing, no_cluster_file
+from deployer._fs import is_inside
+from deployer.config._layout import (
+    CLUSTER_FILE,
+    display_path,
+    escaping_cluster_folder,
+    is_missing,
+    no_cluster_file,
+)
 from deployer.config._yaml import YamlError, load_yaml_data
 from deployer.config.model import (
     AwsAccess,
@@ -162,6 +169,23 @@ def _chart(path: Path, data: Any) -> Chart:  # noqa: ANN401 - checked here
     )
 
 
+def _chart_files(charts_dir: Path) -> list[Path]:
+    """Return the chart pins in *charts_dir* (none when there is no such folder), sorted."""
+    if not charts_dir.is_dir():
+        return []
+    return sorted(p for p in charts_dir.glob("*.y*ml") if p.suffix in {".yaml", ".yml"})
+
+
+def _cluster_file(folder: Path, clusters_dir: Path, cwd: Path) -> Path:
+    """Return the ``cluster.yaml`` of *folder*; ConfigError if it leads outside or is missing."""
+    if not is_inside(folder, clusters_dir):
+        raise ConfigError(escaping_cluster_folder(f"{display_path(folder, cwd)}/"))
+    path = folder / CLUSTER_FILE
+    if is_missing(path):
+        raise ConfigError(no_cluster_file(f"{display_path(folder, cwd)}/"))
+    return path
+
+
 def read_config_fast(root: Path | str) -> Config:
     """Build the model from every ``cluster.yaml`` and chart pin under *root*, unvalidated.
 
@@ -182,22 +206,17 @@ def read_config_fast(root: Path | str) -> Config:
         )
         raise ConfigError(message)
     charts: dict[str, Chart] = {}
-    charts_dir = root / "charts"
     clusters: list[Cluster] = []
     path = root
     try:
-        chart_files = sorted(charts_dir.glob("*.y*ml")) if charts_dir.is_dir() else []
-        for path in chart_files:
-            if path.suffix in {".yaml", ".yml"}:
-                charts[path.stem] = _chart(path, load_yaml_data(path))
+        for path in _chart_files(root / "charts"):
+            charts[path.stem] = _chart(path, load_yaml_data(path, inside=root))
         path = clusters_dir
         for folder in sorted(clusters_dir.iterdir()):
             if not folder.is_dir() or folder.name.startswith("."):
                 continue
-            path = folder / CLUSTER_FILE
-            if is_missing(path):
-                raise ConfigError(no_cluster_file(f"{display_path(folder, cwd)}/"))
-            clusters.append(_cluster(folder, load_yaml_data(path)))
+            path = _cluster_file(folder, clusters_dir, cwd)
+            clusters.append(_cluster(folder, load_yaml_data(path, inside=root)))
     except _Malformed as exc:
         message = f"{display_path(path, cwd)}: {exc} (run `deployer validate` for details)"
         raise ConfigError(message) from None

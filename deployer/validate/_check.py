@@ -15,7 +15,14 @@ import os
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
-from deployer.config._layout import CLUSTER_FILE, display_path, is_missing, no_cluster_file
+from deployer._fs import is_inside
+from deployer.config._layout import (
+    CLUSTER_FILE,
+    display_path,
+    escaping_cluster_folder,
+    is_missing,
+    no_cluster_file,
+)
 from deployer.config._yaml import (
     JsonPath,
     YamlError,
@@ -63,6 +70,7 @@ class _Doc:
     """One file read on the fast path; positions are read only when needed."""
 
     path: Path
+    root: Path
     data: Any = None
     error: YamlError | None = None
     located: YamlFile | None = None
@@ -72,7 +80,7 @@ class _Doc:
             return (self.error.line, self.error.column)
         if self.located is None:
             try:
-                self.located = parse_yaml(self.path, read_text(self.path))
+                self.located = parse_yaml(self.path, read_text(self.path, inside=self.root))
             except YamlError:  # pragma: no cover - the file changed while being checked
                 return (1, 1)
         return self.located.position(path)
@@ -110,9 +118,9 @@ class _Cluster:
     escapes: set[JsonPath] = dataclasses.field(default_factory=set)
 
 
-def _parse(path: Path) -> Any:  # noqa: ANN401 - any document
-    """Read *path* on the fast path; when it fails, read it again to locate the error."""
-    text = read_text(path)
+def _parse(path: Path, root: Path) -> Any:  # noqa: ANN401 - any document
+    """Read *path* (inside *root*) on the fast path; when it fails, parse again to locate it."""
+    text = read_text(path, inside=root)
     try:
         return parse_yaml(path, text, positions=False).data
     except YamlError as fast_error:
@@ -187,9 +195,9 @@ class _Checker:
     def load(self, path: Path, *, report: bool = True) -> _Doc:
         doc = self.docs.get(path)
         if doc is None:
-            doc = _Doc(path)
+            doc = _Doc(path, self.root)
             try:
-                doc.data = _parse(path)
+                doc.data = _parse(path, self.root)
             except YamlError as exc:
                 doc.error = exc
             self.docs[path] = doc
@@ -233,6 +241,12 @@ class _Checker:
         cluster_file = folder / CLUSTER_FILE
         cluster = _Cluster(folder.name, folder, cluster_file)
         self.clusters.append(cluster)
+        if not is_inside(folder, self.root / "clusters"):
+            # Nothing in it is read: it could be any folder of the machine.
+            self.checked.add(cluster_file)
+            message = escaping_cluster_folder(repr(folder.name))
+            self.add(cluster_file, Finding((), "path-escape", message, position=(1, 1)))
+            return
         if is_missing(cluster_file):
             # Counted as checked: the report names it, so the summary counts it.
             self.checked.add(cluster_file)
@@ -324,13 +338,17 @@ class _Checker:
                 by_name.setdefault(hub.name, []).append(hub)
         for name, hubs in by_name.items():
             for hub in hubs if len(hubs) > 1 else []:
-                others = []
-                for other in hubs:
-                    if other is not hub:
-                        where = self.place(cluster.file, ("hubs", other.index, "name"))
-                        others.append(f"hub #{other.index + 1} ({where})")
+                others = _some(
+                    (
+                        f"hub #{other.index + 1} "
+                        f"({self.place(cluster.file, ('hubs', other.index, 'name'))})"
+                        for other in hubs
+                        if other is not hub
+                    ),
+                    len(hubs) - 1,
+                )
                 message = (
-                    f"hub name {name!r} is also used by {_and(others)}: hub names are "
+                    f"hub name {name!r} is also used by {others}: hub names are "
                     "namespaces and must be unique in a cluster"
                 )
                 where_name = ("hubs", hub.index, "name")
@@ -528,7 +546,7 @@ class _Checker:
     def gather_domains(self, folder: Path, domains: dict[str, list[tuple[_Cluster, _Hub]]]) -> None:
         """Only note the domains of a cluster outside the scope of this run."""
         cluster = _Cluster(folder.name, folder, folder / CLUSTER_FILE)
-        if not cluster.file.is_file():
+        if not is_inside(folder, self.root / "clusters") or not cluster.file.is_file():
             return
         data = self.load(cluster.file, report=False).data
         hubs = data.get("hubs") if isinstance(data, dict) else None
@@ -549,12 +567,19 @@ class _Checker:
         """
         for domain, uses in domains.items():
             for cluster, hub in uses if len(uses) > 1 else []:
-                others = _and(
-                    f"{_hub_label(other)}"
-                    + (f" of cluster {owner.folder!r}" if owner.folder != cluster.folder else "")
-                    + f" ({self.place(owner.file, ('hubs', other.index, 'domain'))})"
-                    for owner, other in uses
-                    if other is not hub
+                others = _some(
+                    (
+                        f"{_hub_label(other)}"
+                        + (
+                            f" of cluster {owner.folder!r}"
+                            if owner.folder != cluster.folder
+                            else ""
+                        )
+                        + f" ({self.place(owner.file, ('hubs', other.index, 'domain'))})"
+                        for owner, other in uses
+                        if other is not hub
+                    ),
+                    len(uses) - 1,
                 )
                 message = f"domain {domain!r} is also used by {others}: every hub needs its own"
                 where = ("hubs", hub.index, "domain")
@@ -595,6 +620,19 @@ def _and(items: Iterable[str]) -> str:
     """Join *items* as prose: ``a``, ``a and b``, ``a, b and c``."""
     words = list(items)
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+#: Most other places a message names; the rest are counted (a name used by thousands of
+#: hubs would otherwise give thousands of messages, each naming thousands of places).
+_MAX_NAMED: Final = 3
+
+
+def _some(items: Iterable[str], total: int) -> str:
+    """Join the first of *total* *items* as prose, counting the ones not named."""
+    named = list(itertools.islice(items, _MAX_NAMED))
+    if total > len(named):
+        return ", ".join(named) + f" and {total - len(named):,} more"
+    return _and(named)
 
 
 def _cluster_folders(root: Path) -> list[Path]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from deployer.validate._rules import Severity
 
@@ -14,9 +14,21 @@ if TYPE_CHECKING:
 
     from deployer.config._yaml import JsonPath
 
-__all__ = ["Problem", "Report", "format_json", "format_text", "json_path"]
+__all__ = [
+    "MAX_PROBLEMS_PER_FILE",
+    "Problem",
+    "Report",
+    "format_json",
+    "format_text",
+    "json_path",
+]
+
+#: Most problems listed for one file; the rest are counted in one line of their own.
+MAX_PROBLEMS_PER_FILE: Final = 100
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+#: Characters a report line must not carry as they are: they could start a line of their own.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def json_path(path: JsonPath) -> str:
@@ -71,27 +83,51 @@ class Report:
     files: int = 0
     clusters: int = 0
     hubs: int = 0
+    #: Errors and warnings not listed (beyond :data:`MAX_PROBLEMS_PER_FILE` in a file).
+    left_out: tuple[int, int] = (0, 0)
 
     @classmethod
     def build(cls, problems: Iterable[Problem], *, files: int, clusters: int, hubs: int) -> Report:
-        """Make a report with *problems* deduplicated and sorted."""
-        ordered = tuple(sorted(set(problems), key=Problem.sort_key))
-        return cls(ordered, files=files, clusters=clusters, hubs=hubs)
+        """Make a report with *problems* deduplicated and sorted, at most so many a file.
+
+        The problems of a file beyond :data:`MAX_PROBLEMS_PER_FILE` are replaced by
+        one ``too-many-problems`` problem that counts them (an error when any of
+        them is one), so a file with thousands of problems cannot flood the report.
+        """
+        listed: list[Problem] = []
+        by_file: dict[str, list[Problem]] = {}
+        for problem in sorted(set(problems), key=Problem.sort_key):
+            by_file.setdefault(problem.file, []).append(problem)
+        errors = warnings = 0
+        for file, found in by_file.items():
+            listed += found[:MAX_PROBLEMS_PER_FILE]
+            rest = found[MAX_PROBLEMS_PER_FILE:]
+            if rest:
+                hidden_errors = sum(p.severity is Severity.ERROR for p in rest)
+                errors, warnings = errors + hidden_errors, warnings + len(rest) - hidden_errors
+                listed.append(_left_out(file, rest, hidden_errors))
+        return cls(
+            tuple(listed), files=files, clusters=clusters, hubs=hubs, left_out=(errors, warnings)
+        )
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        """The problems that make validation fail."""
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+        """The problems listed that make validation fail."""
+        return tuple(
+            p for p in self.problems if p.severity is Severity.ERROR and p.rule != _LEFT_OUT
+        )
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        """The problems that are only reported."""
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+        """The problems listed that are only reported."""
+        return tuple(
+            p for p in self.problems if p.severity is Severity.WARNING and p.rule != _LEFT_OUT
+        )
 
     @property
     def ok(self) -> bool:
         """Whether the configuration is valid (warnings allowed)."""
-        return not self.errors
+        return not self.errors and not self.left_out[0]
 
     def summary(self) -> str:
         """One line: how many errors and warnings in how many files, clusters and hubs."""
@@ -99,7 +135,8 @@ class Report:
             f"{_plural(self.files, 'file')} ({_plural(self.clusters, 'cluster')}, "
             f"{_plural(self.hubs, 'hub')})"
         )
-        errors, warnings = len(self.errors), len(self.warnings)
+        errors = len(self.errors) + self.left_out[0]
+        warnings = len(self.warnings) + self.left_out[1]
         if errors:
             return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {scope}"
         if warnings:
@@ -107,8 +144,26 @@ class Report:
         return f"ok: {scope} valid"
 
 
+_LEFT_OUT: Final = "too-many-problems"
+
+
+def _left_out(file: str, rest: list[Problem], errors: int) -> Problem:
+    """Return the one problem that stands for the problems of *file* beyond the listed ones."""
+    message = (
+        f"{_plural(len(rest), 'more problem')} in this file not listed (the first "
+        f"{MAX_PROBLEMS_PER_FILE} are): fix those, then validate again"
+    )
+    severity = Severity.ERROR if errors else Severity.WARNING
+    return Problem(file, rest[0].line, rest[0].column, "$", message, severity, _LEFT_OUT)
+
+
 def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def _printable(text: str) -> str:
+    """Return *text* with control characters escaped, so it stays on its line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def format_text(report: Report, *, verbose: bool = False) -> str:
@@ -121,11 +176,11 @@ def format_text(report: Report, *, verbose: bool = False) -> str:
     hidden = 0
     for problem in report.problems:
         lines.append(
-            f"{problem.file}:{problem.line}:{problem.column}: {problem.severity}: "
-            f"{problem.message} (at {problem.json_path}) [{problem.rule}]"
+            f"{_printable(problem.file)}:{problem.line}:{problem.column}: {problem.severity}: "
+            f"{_printable(problem.message)} (at {_printable(problem.json_path)}) [{problem.rule}]"
         )
         if verbose:
-            lines.extend(f"    {detail}" for detail in problem.details)
+            lines.extend(f"    {_printable(detail)}" for detail in problem.details)
         else:
             hidden += len(problem.details)
     summary = report.summary()
