@@ -51,7 +51,8 @@ class ReleaseResult:
     """The outcome of one release; ``hub`` is None for the support release.
 
     ``dry_run`` is true when the release was only rehearsed: its commands
-    were printed, nothing was deployed.
+    were printed, nothing was deployed.  ``skipped`` is true for a prod hub
+    that was not tried because a staging hub of its cluster failed first.
     """
 
     cluster: str
@@ -59,10 +60,13 @@ class ReleaseResult:
     ok: bool
     error: str = ""
     dry_run: bool = False
+    skipped: bool = False
 
     @property
     def result(self) -> str:
-        """Return ``success``, ``failure`` or, for a rehearsal that went well, ``dry-run``."""
+        """Return ``success``, ``failure``, ``skipped`` or, for a good rehearsal, ``dry-run``."""
+        if self.skipped:
+            return "skipped"
         if not self.ok:
             return "failure"
         return "dry-run" if self.dry_run else "success"
@@ -88,8 +92,13 @@ class DeployReport:
 
     @property
     def failures(self) -> list[ReleaseResult]:
-        """Return the releases that failed."""
-        return [result for result in self.results if not result.ok]
+        """Return the releases that were tried and failed."""
+        return [result for result in self.results if not result.ok and not result.skipped]
+
+    @property
+    def skipped(self) -> list[ReleaseResult]:
+        """Return the prod hubs held back by a failed canary."""
+        return [result for result in self.results if result.skipped]
 
 
 def select_hubs(cluster: Cluster, names: Sequence[str]) -> list[Hub]:
@@ -202,8 +211,10 @@ def deploy_hubs(
     """Deploy hubs of one cluster (all when none are named), staging first.
 
     A hub whose helm or kubectl command fails is recorded as failed and the
-    next hub is deployed; a missing program or failing credentials stop
-    everything (nothing could work).  *on_result* is called after each hub.
+    next hub is deployed, with one exception: once a staging hub (a canary)
+    has failed, the cluster's prod hubs are not tried and are recorded as
+    skipped.  A missing program or failing credentials stop everything
+    (nothing could work).  *on_result* is called after each hub.
     """
     cluster = _find_cluster(config, cluster_name)
     hubs = select_hubs(cluster, hub_names)
@@ -211,7 +222,16 @@ def deploy_hubs(
     report = DeployReport()
     with private_workdir("deployer-kube-") as workdir:
         access = prepare_credentials(cluster, runner, workdir)
+        failed_canaries: list[str] = []
         for hub in hubs:
+            if failed_canaries and hub.stage is not Stage.STAGING:
+                reason = f"not deployed: staging hub {', '.join(failed_canaries)} failed first"
+                logger.warning("hub %s of %s %s", hub.name, cluster.name, reason)
+                result = ReleaseResult(cluster.name, hub.name, ok=False, error=reason, skipped=True)
+                report.results.append(result)
+                if on_result is not None:
+                    on_result(result)
+                continue
             try:
                 _release(
                     runner,
@@ -226,6 +246,8 @@ def deploy_hubs(
             except ExternalProgramError as exc:
                 logger.error("hub %s of %s failed: %s", hub.name, cluster.name, exc)  # noqa: TRY400 (the output is in the message)
                 result = ReleaseResult(cluster.name, hub.name, ok=False, error=str(exc))
+                if hub.stage is Stage.STAGING:
+                    failed_canaries.append(hub.name)
             else:
                 if runner.dry_run:
                     logger.info("hub %s of %s: dry run, nothing deployed", hub.name, cluster.name)

@@ -189,6 +189,32 @@ def test_a_failing_hub_does_not_stop_the_others(fakes, capsys, monkeypatch, tmp_
     ]
 
 
+def test_a_failed_canary_holds_back_the_prod_hubs_of_its_cluster(
+    fakes, capsys, monkeypatch, tmp_path
+):
+    """Prod hubs are never tried after a staging hub of the same cluster failed."""
+    monkeypatch.setenv("FAKE_FAIL", "helm:staging")
+    results = tmp_path / "results.jsonl"
+    code, _, err = run(capsys, "deploy", "nasa", "--results-file", str(results))
+    assert code == 1
+    assert [c[3] for c in fakes.commands() if c[0] == "helm"] == ["staging"]
+    assert "deployed" not in err.replace("not deployed", "")
+    assert "hub prod of nasa not deployed: staging hub staging failed first" in err
+    assert "error: 1 of 3 hub(s) failed: staging; not tried after the failed canary: prod, ghg" in err
+    assert [json.loads(line) for line in results.read_text().splitlines()] == [
+        {"cluster": "nasa", "hub": "staging", "result": "failure"},
+        {"cluster": "nasa", "hub": "prod", "result": "skipped"},
+        {"cluster": "nasa", "hub": "ghg", "result": "skipped"},
+    ]
+
+
+def test_prod_hubs_named_alone_deploy_without_a_canary_in_the_run(fakes, capsys, monkeypatch):
+    monkeypatch.setenv("FAKE_FAIL", "helm:staging")
+    code, _, err = run(capsys, "deploy", "nasa", "prod")
+    assert code == 0, err
+    assert [c[3] for c in fakes.commands() if c[0] == "helm"] == ["prod"]
+
+
 def test_failing_credentials_stop_everything(fakes, capsys, monkeypatch):
     monkeypatch.setenv("FAKE_FAIL", "aws")
     code, _, err = run(capsys, "deploy", "nasa")

@@ -78,10 +78,13 @@ def _finish(report: DeployReport, runner: Runner, what: str) -> None:
     if runner.dry_run:
         for line in runner.commands:
             click.echo(line)
-    failures = report.failures
-    if failures:
+    failures, skipped = report.failures, report.skipped
+    if failures or skipped:
         names = ", ".join(f.hub or "support" for f in failures)
         msg = f"{len(failures)} of {len(report.results)} {what} failed: {names}"
+        if skipped:
+            held = ", ".join(str(s.hub) for s in skipped)
+            msg += f"; not tried after the failed canary: {held}"
         raise DeployerError(msg)
     if not runner.dry_run:
         click.echo(f"{len(report.results)} {what} deployed.", err=True)
@@ -135,8 +138,9 @@ def deploy_command(  # noqa: PLR0917 (click passes every option)
     KUBECONFIG, decrypts secret values files with sops into private temporary
     files (removed afterwards), runs `helm upgrade --install` with the values
     files in their declared order, and waits for the hub to roll out.  A
-    failing hub does not stop the others; every failure is listed at the end
-    and the exit code is 1.
+    failing hub does not stop the others, except that prod hubs are not tried
+    once a staging hub of the cluster has failed; every failure is listed at
+    the end and the exit code is 1.
     """
     configure_logging(debug=debug)
     config = validated_config(config_dir, cluster)
