@@ -11,6 +11,7 @@ Every program runs through :class:`deployer.runner.Runner`.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "HELM_VALUE_SECTIONS",
     "SUPPORT_RELEASE",
     "DeployReport",
     "ReleaseResult",
@@ -35,6 +37,7 @@ __all__ = [
     "deploy_support",
     "helm_upgrade_command",
     "select_hubs",
+    "withhold_values",
 ]
 
 logger = logging.getLogger("deployer.deploy")
@@ -132,6 +135,30 @@ def _chart(config: Config, chart_id: str) -> Chart:
         raise UsageError(msg) from None
 
 
+#: The sections of ``helm --debug`` output that print a release's values or
+#: its rendered manifests (which hold them); they run up to ``NOTES:`` or
+#: the end of the output.
+HELM_VALUE_SECTIONS = ("USER-SUPPLIED VALUES", "COMPUTED VALUES", "HOOKS", "MANIFEST")
+
+_VALUE_SECTIONS = re.compile(
+    rf"^(?:{'|'.join(map(re.escape, HELM_VALUE_SECTIONS))}):.*?(?=^NOTES:|\Z)",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def withhold_values(output: str) -> str:
+    """Return helm's output with every section that shows values cut out.
+
+    Used for releases given secret files: a secret file's content is never
+    shown, in whatever form helm would print it.
+    """
+
+    def withheld(match: re.Match[str]) -> str:
+        return f"{match.group().partition(':')[0]}: <withheld: the release has secret values>\n"
+
+    return _VALUE_SECTIONS.sub(withheld, output)
+
+
 def helm_upgrade_command(
     release: str,
     chart: Chart,
@@ -185,7 +212,8 @@ def _release(
                 namespace=release,
                 debug=debug,
                 context=access.context,
-            )
+            ),
+            withhold=withhold_values if secret_files else None,
         )
     if rollout:
         args = ["kubectl", "rollout", "status", "deployment/hub", "--namespace", release]

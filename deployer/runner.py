@@ -21,18 +21,24 @@ values to it before anything else can print them.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
+import re
 import shlex
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import yaml
 
 from deployer.errors import ExternalProgramError, ProgramNotFoundError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping, Sequence
 
 __all__ = ["INSTALL_HINTS", "REDACTED", "CommandResult", "Redactor", "Runner"]
 
@@ -57,22 +63,51 @@ INSTALL_HINTS: dict[str, str] = {
 }
 
 
+def _serialised_forms(text: str) -> Iterator[str]:
+    """Yield *text* as programs print it back: as is, escaped, quoted or encoded.
+
+    A program that echoes a value seldom prints it byte for byte: JSON
+    escapes quotes and non-ASCII letters, YAML doubles single quotes and
+    escapes in double quotes, and a Kubernetes Secret holds it in base64.
+    (YAML also folds long values over lines: :class:`Redactor` matches any
+    run of white space in a form against any other, line breaks included.)
+    """
+    yield text
+    for ascii_only in (True, False):
+        yield json.dumps(text, ensure_ascii=ascii_only)[1:-1]
+        for style in ('"', "'"):
+            dumped = yaml.safe_dump(
+                text, default_style=style, allow_unicode=not ascii_only, width=sys.maxsize
+            )
+            yield dumped.strip()[1:-1]
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        yield encode(text.encode()).decode().rstrip("=")
+
+
+#: What may stand between two words of a secret printed folded over lines:
+#: white space, line breaks, and the backslash YAML ends a folded line with.
+_FOLD = r"(?:\s|\\)+"
+
+
 class Redactor:
     """Remembers secret values and replaces them in any text."""
 
     def __init__(self, secrets: Sequence[str] = ()) -> None:
         """Start with *secrets* (more can be added later)."""
         self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
         for secret in secrets:
             self.add(secret)
 
     def add(self, value: object) -> None:
-        """Remember *value* (and each line of a multi-line value) as secret."""
+        """Remember *value*, each of its lines, and every form a program may print it in."""
         text = str(value)
         for part in (text, *text.splitlines()):
-            stripped = part.strip()
-            if len(stripped) >= MIN_SECRET_LENGTH:
-                self._secrets.add(stripped)
+            for form in _serialised_forms(part.strip()):
+                stripped = form.strip()
+                if len(stripped) >= MIN_SECRET_LENGTH:
+                    self._secrets.add(stripped)
+                    self._pattern = None
 
     def add_leaves(self, data: object) -> None:
         """Remember every scalar leaf of parsed YAML/JSON *data* as secret."""
@@ -93,10 +128,11 @@ class Redactor:
         """Return *text* with every known secret replaced by ``<redacted>``."""
         if not self._secrets or not text:
             return text
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        if self._pattern is None:
+            longest_first = sorted(self._secrets, key=len, reverse=True)
+            forms = (_FOLD.join(map(re.escape, form.split())) for form in longest_first)
+            self._pattern = re.compile("|".join(forms))
+        return self._pattern.sub(REDACTED, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +180,15 @@ class Runner:
         env: Mapping[str, str] | None = None,
         check: bool = True,
         separate_stderr: bool = False,
+        withhold: Callable[[str], str] | None = None,
     ) -> CommandResult:
         """Run *args* (program first), log it, and return its result.
 
         Standard output and standard error are captured together (or, with
         *separate_stderr*, standard output alone, for output that is parsed),
-        redacted, and logged at DEBUG level line by line.  A non-zero exit raises
+        passed through *withhold* (which cuts out parts no one may see, such
+        as values a program echoes), redacted, and logged at DEBUG level line
+        by line.  A non-zero exit raises
         ExternalProgramError unless *check* is false.  In dry-run mode the
         command is only recorded and a successful empty result returned.
         """
@@ -174,8 +213,9 @@ class Runner:
         except OSError as exc:
             msg = f"could not start {args[0]}: {exc.strerror}"
             raise ExternalProgramError(msg, returncode=127) from None
-        output = self.redactor(completed.stdout or "")
-        errors = self.redactor(completed.stderr or "")
+        hidden = withhold or (lambda text: text)
+        output = self.redactor(hidden(completed.stdout or ""))
+        errors = self.redactor(hidden(completed.stderr or ""))
         for out_line in (output + errors).splitlines():
             logger.debug("  %s", out_line)
         result = CommandResult(tuple(args), completed.returncode, output)

@@ -200,7 +200,8 @@ def test_a_failed_canary_holds_back_the_prod_hubs_of_its_cluster(
     assert [c[3] for c in fakes.commands() if c[0] == "helm"] == ["staging"]
     assert "deployed" not in err.replace("not deployed", "")
     assert "hub prod of nasa not deployed: staging hub staging failed first" in err
-    assert "error: 1 of 3 hub(s) failed: staging; not tried after the failed canary: prod, ghg" in err
+    assert "error: 1 of 3 hub(s) failed: staging;" in err
+    assert "not tried after the failed canary: prod, ghg" in err
     assert [json.loads(line) for line in results.read_text().splitlines()] == [
         {"cluster": "nasa", "hub": "staging", "result": "failure"},
         {"cluster": "nasa", "hub": "prod", "result": "skipped"},
@@ -255,15 +256,28 @@ def test_dry_run_needs_no_program_and_prints_the_exact_commands(monkeypatch, tmp
     assert out.splitlines()[0].endswith("aws eks update-kubeconfig --name nasa --region us-west-2")
 
 
-def test_debug_passes_debug_to_helm_and_redacts_what_it_prints(fakes, capsys, monkeypatch):
+def test_debug_withholds_the_values_of_a_release_with_secret_files(fakes, capsys, monkeypatch):
     monkeypatch.setenv("FAKE_SECRET", "planted-value-0123456789")
     code, out, err = run(capsys, "deploy", "leap", "prod", "--debug")
     assert code == 0, err
     helm = [c for c in fakes.commands() if c[0] == "helm"]
     assert all(c[-1] == "--debug" for c in helm)
-    assert "USER-SUPPLIED VALUES" in err
-    assert "<redacted>" in err
+    assert "USER-SUPPLIED VALUES: <withheld: the release has secret values>" in err
+    assert "NOTES:" in err  # the rest of helm's output is shown
     assert "planted-value-0123456789" not in out + err
+
+
+def test_debug_shows_the_values_of_a_release_without_secret_files(fakes, capsys, tmp_path):  # noqa: ARG001 (puts the fakes on PATH)
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    cluster = config / "clusters" / "leap" / "cluster.yaml"
+    text = cluster.read_text().replace(", enc-prod.secret.values.yaml", "")
+    cluster.write_text(text)
+    code = main(["deploy", "leap", "prod", "--debug", "--config-dir", str(config)])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert "USER-SUPPLIED VALUES:\n" in err
+    assert "<withheld" not in err
 
 
 @pytest.mark.parametrize(

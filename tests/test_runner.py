@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ast
+import base64
+import json
 import logging
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 sys.path.insert(0, str(Path(__file__).parent / "fakebin"))
 import recording
@@ -126,3 +129,42 @@ def test_redactor_ignores_short_values_and_walks_documents():
     assert redactor(text) == f"{REDACTED} ab True {REDACTED}"
     assert not Redactor()
     assert redactor
+
+
+SHAPED = 'p\u00e4 it\'s "quoted" ' + " ".join(["and a long tail of words"] * 6)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        pytest.param(json.dumps({"key": SHAPED}), id="json"),
+        pytest.param(json.dumps({"key": SHAPED}, ensure_ascii=False), id="json-unicode"),
+        pytest.param(yaml.safe_dump({"key": SHAPED}), id="yaml"),
+        pytest.param(yaml.safe_dump({"key": SHAPED}, allow_unicode=True), id="yaml-unicode"),
+        pytest.param(yaml.safe_dump({"key": SHAPED}, default_style="'"), id="yaml-single-quoted"),
+        pytest.param(base64.b64encode(SHAPED.encode()).decode(), id="base64"),
+    ],
+)
+def test_redactor_knows_the_forms_programs_print_a_secret_in(printed):
+    """Escaped, quoted, folded over lines or encoded, a secret is still replaced."""
+    redactor = Redactor([SHAPED])
+    assert "long tail" in printed or "quoted" not in printed  # the value really is in there
+    shown = redactor(printed)
+    assert "long tail" not in shown
+    assert "quoted" not in shown
+    assert REDACTED in shown
+
+
+def test_withheld_output_keeps_what_is_not_values():
+    """helm's value sections are cut out of the output, its status and notes are kept."""
+    from deployer.deploy import withhold_values  # noqa: PLC0415 (helm's format lives there)
+
+    output = (
+        "NAME: prod\nSTATUS: deployed\nUSER-SUPPLIED VALUES:\nclient_secret: x\n"
+        "COMPUTED VALUES:\n{}\nHOOKS:\nMANIFEST:\n---\nkind: Secret\nNOTES:\nEnjoy.\n"
+    )
+    assert withhold_values(output) == (
+        "NAME: prod\nSTATUS: deployed\n"
+        "USER-SUPPLIED VALUES: <withheld: the release has secret values>\nNOTES:\nEnjoy.\n"
+    )
+    assert withhold_values("MANIFEST:\nkind: Secret\n").startswith("MANIFEST: <withheld")

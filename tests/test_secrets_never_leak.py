@@ -7,7 +7,10 @@ planted value is searched for in everything it left behind.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,9 +134,71 @@ def test_no_command_shows_a_secret(failing, fakes, tmp_path, capsys, monkeypatch
                 argv
             )
     assert PLANTED not in _everything_written(tmp_path)
-    # The planted value really flowed: sops decrypted it and helm --debug printed it, redacted.
+    # The planted value really flowed: sops decrypted it, and helm --debug printed the values,
+    # which were withheld for the releases with secret files.
     assert any(call["program"] == "sops" for call in fakes.calls())
-    assert any("USER-SUPPLIED VALUES" in text and "<redacted>" in text for text in seen)
+    assert any("USER-SUPPLIED VALUES: <withheld" in text for text in seen)
+
+
+#: Every planted value holds this word, which no serialised form breaks apart.
+CANARY = "canary7f3a91c2"
+
+SHAPES = {
+    "non-ascii": f"p\u00e4 \u00fc\u4e2d {CANARY}",
+    "quotes": f"it's \"{CANARY}\" ''",
+    "backslashes": f"C:\\{CANARY}\\n\\t",
+    "multi-line": f"first line\n  {CANARY} second\nthird",
+    "folded": " ".join(["a long secret phrase"] * 8 + [CANARY] + ["and more words"] * 8),
+    "yaml-special": f"- *x: #{CANARY} {{y}} [z] &a !tag % @ `",
+    "spaces around": f"   {CANARY}   ",
+    "control": f"\t{CANARY}\x07\x1b[31m",
+}
+
+_BASE64 = re.compile(r"[A-Za-z0-9+/_-]{12,}={0,2}")
+
+
+def _shows_canary(text: str) -> bool:
+    """Tell whether *text* shows the canary as is, or inside something base64-encoded."""
+    if CANARY in text:
+        return True
+    for run in _BASE64.findall(text):
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            try:
+                decoded = decode(run + "=" * (-len(run) % 4))
+            except (binascii.Error, ValueError):
+                continue
+            if CANARY.encode() in decoded:
+                return True
+    return False
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("failing", ["", "helm"])
+def test_no_shape_of_secret_is_shown(shape, failing, fakes, tmp_path, capsys, monkeypatch):  # noqa: PLR0917 (pytest fixtures)
+    """Secrets that programs print back escaped, quoted, folded or encoded stay hidden too."""
+    monkeypatch.setenv("FAKE_SECRET", SHAPES[shape])
+    if failing:
+        monkeypatch.setenv("FAKE_FAIL", failing)
+    for argv in (
+        ["deploy", "nasa", "--debug"],
+        ["deploy", "hpc-campus", "staging", "--debug"],
+        ["deploy-support", "leap", "--debug"],
+        ["render", "nasa", "prod", "--decrypt"],
+        ["export-hub", "nasa", "prod", str(tmp_path / "export")],
+    ):
+        main([*argv, "--config-dir", CONFIG])
+        out, err = capsys.readouterr()
+        assert not _shows_canary(out + err), f"deployer {' '.join(argv)} showed a secret"
+    assert not _shows_canary(_everything_written(tmp_path))
+    assert any(call["program"] == "sops" for call in fakes.calls())
+
+
+def test_the_leak_check_sees_encoded_and_escaped_forms():
+    """Guard for the test above: the check finds the canary in the forms programs print."""
+    value = SHAPES["non-ascii"]
+    assert _shows_canary(base64.b64encode(f"x: {value}\n".encode()).decode())
+    assert _shows_canary(json.dumps(value))
+    assert not _shows_canary(json.dumps("nothing to see here"))
 
 
 def test_the_fake_really_decrypts_to_the_planted_value(fakes, tmp_path):

@@ -12,6 +12,7 @@ FAKE_SECRET     the value sops "decrypts" every ENC[...] value to
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sys
@@ -42,6 +43,33 @@ def _decrypt(data: object, secret: str) -> object:
     return data
 
 
+def _merge(base: object, extra: object) -> object:
+    if isinstance(base, dict) and isinstance(extra, dict):
+        return {**base, **{k: _merge(base.get(k), v) for k, v in extra.items()}}
+    return extra
+
+
+def _helm_debug(args: list[str]) -> str:
+    """Print what helm --debug prints: the values, re-serialised, and the manifests that hold them.
+
+    Like helm, it does so even when the release fails.
+    """
+    values: object = {}
+    for index, arg in enumerate(args):
+        if arg == "--values":
+            values = _merge(values, yaml.safe_load(Path(args[index + 1]).read_text("utf-8")))
+    dumped = yaml.safe_dump(values)
+    secret = base64.b64encode(dumped.encode()).decode()
+    return (
+        f"NAME: {args[2]}\nSTATUS: deployed\n"
+        f"USER-SUPPLIED VALUES:\n{dumped}\n"
+        f"COMPUTED VALUES:\n{json.dumps(values, indent=2)}\n"
+        "HOOKS:\nMANIFEST:\n---\n# Source: jupyterhub/templates/hub/secret.yaml\n"
+        f"kind: Secret\ndata:\n  values.yaml: {secret}\n"
+        "NOTES:\nThank you for installing JupyterHub!\n"
+    )
+
+
 def _fails(program: str, args: list[str]) -> bool:
     for item in os.environ.get("FAKE_FAIL", "").split():
         name, _, word = item.partition(":")
@@ -62,11 +90,7 @@ def main() -> int:
         log.write(json.dumps(record) + "\n")
     secret = os.environ.get("FAKE_SECRET", "fake-decrypted-secret")
     if program == "helm" and "--debug" in args:
-        # Like helm --debug: show the user-supplied values (secrets included), even on failure.
-        for index, arg in enumerate(args):
-            if arg == "--values":
-                sys.stdout.write("USER-SUPPLIED VALUES:\n")
-                sys.stdout.write(Path(args[index + 1]).read_text(encoding="utf-8") + "\n")
+        sys.stdout.write(_helm_debug(args))
     if _fails(program, args):
         sys.stderr.write(f"Error: {program} failed on purpose (FAKE_FAIL)\n")
         return 1
