@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from deployer.config._yaml import YamlError, parse_yaml, read_text
 from deployer.errors import ConfigError
 from deployer.secrets import decrypted_files, redact_tree
 
@@ -27,8 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["merge_values", "render_values", "values_to_yaml"]
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 def merge_values(base: Any, override: Any) -> Any:  # noqa: ANN401 - any YAML document
     """Merge *override* into *base* as helm does: maps deeply, everything else replaced."""
@@ -40,21 +39,18 @@ def merge_values(base: Any, override: Any) -> Any:  # noqa: ANN401 - any YAML do
     return override
 
 
-def _load(path: Path, shown: str) -> Any:  # noqa: ANN401 - any YAML document
+def _load(path: Path, shown: Path, *, inside: Path | None, secret: bool) -> Any:  # noqa: ANN401
+    """Read one values file (*path*, named *shown* in messages) with the config's YAML rules.
+
+    The file is read as :func:`deployer.config.load_yaml` reads it: a regular
+    file inside *inside*, bounded in size and aliases.  For a secret file the
+    message never quotes a piece of the file.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        msg = f"{shown}: cannot read values file: {exc.strerror}"
-        raise ConfigError(msg) from None
-    except UnicodeDecodeError as exc:
-        msg = f"{shown}: not UTF-8 text (byte {exc.start}); a values file must be YAML"
-        raise ConfigError(msg) from None
-    try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark else shown
-        msg = f"{where}: not valid YAML; fix the file ({getattr(exc, 'problem', exc)})"
+        data = parse_yaml(shown, read_text(path, inside=inside), positions=False).data
+    except YamlError as exc:
+        message = exc.secret_safe_message if secret else exc.message
+        msg = f"{shown}:{exc.line}:{exc.column}: {message}"
         raise ConfigError(msg) from None
     if data is None:
         return {}
@@ -64,29 +60,38 @@ def _load(path: Path, shown: str) -> Any:  # noqa: ANN401 - any YAML document
     return data
 
 
-def render_values(hub: Hub, runner: Runner | None = None) -> dict[str, Any]:
+def render_values(
+    hub: Hub, runner: Runner | None = None, *, inside: Path | None = None
+) -> dict[str, Any]:
     """Return the hub's merged values; secret values redacted.
 
     Without *runner* secret files are read encrypted (keys only); with one,
     they are decrypted through sops into private temporary files first.
+    With *inside* (the config's root), a values file that leads outside it,
+    through a symlink say, is refused.
     """
     secret = [path for path in hub.values_files if "secret" in path.name]
     merged: dict[str, Any] = {}
     if runner is None:
         sources: dict[Path, Path] = {}
         for path in hub.values_files:
-            merged = merge_values(merged, _layer(path, sources))
+            merged = merge_values(merged, _layer(path, sources, inside))
         return merged
+    for path in secret:  # checked before sops reads it
+        _load(path, path, inside=inside, secret=True)
     with decrypted_files(secret, runner) as sources:
         for path in hub.values_files:
-            merged = merge_values(merged, _layer(path, sources))
+            merged = merge_values(merged, _layer(path, sources, inside))
     return merged
 
 
-def _layer(path: Path, decrypted: dict[Path, Path]) -> Any:  # noqa: ANN401 - any YAML document
+def _layer(path: Path, decrypted: dict[Path, Path], inside: Path | None) -> Any:  # noqa: ANN401
     if "secret" not in path.name:
-        return _load(path, str(path))
-    data = _load(decrypted.get(path, path), str(path))
+        return _load(path, path, inside=inside, secret=False)
+    if path in decrypted:
+        data = _load(decrypted[path], path, inside=None, secret=True)
+    else:
+        data = _load(path, path, inside=inside, secret=True)
     return redact_tree(data, path.name)
 
 

@@ -25,7 +25,20 @@ if TYPE_CHECKING:
 
     from deployer.runner import Runner
 
-__all__ = ["decrypt_file", "decrypted_files", "private_workdir", "redact_tree"]
+__all__ = [
+    "SOPS_KEY",
+    "decrypt_file",
+    "decrypted_files",
+    "private_workdir",
+    "redact_tree",
+    "unencrypted_values",
+]
+
+#: The top-level key where sops keeps its metadata (keys, MAC) in an encrypted file.
+SOPS_KEY = "sops"
+
+#: How sops writes an encrypted value.
+_ENC_PREFIX, _ENC_SUFFIX = "ENC[", "]"
 
 #: libyaml's loader when PyYAML has it (it always has on the supported platforms).
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -94,6 +107,39 @@ def decrypted_files(files: Sequence[Path], runner: Runner) -> Iterator[dict[Path
         yield mapping
 
 
+def unencrypted_values(data: Any) -> list[tuple[str | int, ...]] | None:  # noqa: ANN401
+    """Return where a file that must be sops-encrypted holds a value in clear.
+
+    ``None`` means the file is not sops-encrypted at all (no ``sops`` block
+    with a MAC); otherwise the JSON paths of the values that are not
+    ``ENC[...]`` (edited after encryption), empty when all are encrypted.
+    """
+    sops = data.get(SOPS_KEY) if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(sops, dict) or "mac" not in sops:
+        return None
+    return [
+        path
+        for key, value in data.items()
+        if key != SOPS_KEY
+        for path, leaf in _leaves(value, (key,))
+        if not (
+            isinstance(leaf, str) and leaf.startswith(_ENC_PREFIX) and leaf.endswith(_ENC_SUFFIX)
+        )
+    ]
+
+
+def _leaves(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:  # noqa: ANN401
+    """Yield every scalar of *data* with its JSON path, in document order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _leaves(value, (*path, index))
+    else:
+        yield path, data
+
+
 def redact_tree(data: Any, label: str) -> Any:  # noqa: ANN401 - any YAML document
     """Return *data* with every scalar leaf replaced by ``<redacted: from LABEL>``.
 
@@ -101,7 +147,7 @@ def redact_tree(data: Any, label: str) -> Any:  # noqa: ANN401 - any YAML docume
     """
     marker = f"<redacted: from {label}>"
     if isinstance(data, dict):
-        return {key: _redact(value, marker) for key, value in data.items() if key != "sops"}
+        return {key: _redact(value, marker) for key, value in data.items() if key != SOPS_KEY}
     return _redact(data, marker)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -92,8 +93,7 @@ def test_broken_values_file_names_file_and_line(tmp_path, capsys):
     (config / "clusters" / "leap" / "prod.values.yaml").write_text("a: [1, 2\nb: 3\n")
     assert main(["render", "leap", "prod", "--config-dir", str(config)]) == 1
     err = capsys.readouterr().err
-    assert "prod.values.yaml:" in err
-    assert "not valid YAML" in err
+    assert "prod.values.yaml:2:2: did not find expected ',' or ']'" in err
     assert "Traceback" not in err
 
 
@@ -103,4 +103,49 @@ def test_a_binary_values_file_is_named_not_a_traceback(tmp_path, capsys):
     (config / "clusters" / "leap" / "prod.values.yaml").write_bytes(b"\xff\xfe\x00a: 1\n")
     assert main(["render", "leap", "prod", "--config-dir", str(config)]) == 1
     err = capsys.readouterr().err
-    assert "prod.values.yaml: not UTF-8 text" in err
+    assert "prod.values.yaml:1:3: file contains a NUL byte" in err
+
+
+@pytest.fixture
+def config(tmp_path):
+    copy = tmp_path / "config"
+    shutil.copytree(CONFIG, copy)
+    return copy
+
+
+def _replace(path: Path, target: str) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("/etc/os-release", "prod.values.yaml:1:1: leads outside"),
+        ("/dev/zero", "prod.values.yaml:1:1: leads outside"),
+    ],
+)
+def test_render_refuses_values_files_that_lead_outside_the_config(config, capsys, target, message):
+    _replace(config / "clusters" / "leap" / "prod.values.yaml", target)
+    assert main(["render", "leap", "prod", "--config-dir", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err
+    assert "NAME=" not in err
+
+
+def test_render_refuses_a_pipe_at_once(config, capsys):
+    values = config / "clusters" / "leap" / "prod.values.yaml"
+    values.unlink()
+    os.mkfifo(values)
+    assert main(["render", "leap", "prod", "--config-dir", str(config)]) == 1
+    assert "prod.values.yaml:1:1: is not a regular file" in capsys.readouterr().err
+
+
+def test_render_never_quotes_a_piece_of_a_secret_file(config, capsys):
+    secret = config / "clusters" / "leap" / "enc-prod.secret.values.yaml"
+    secret.write_text("jupyterhub:\n  token: !SECRET-CANARY-7f3a x\n")
+    assert main(["render", "leap", "prod", "--config-dir", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "enc-prod.secret.values.yaml:2:10: a YAML tag (!...) is not allowed" in err
+    assert "CANARY" not in err

@@ -54,6 +54,7 @@ def render_command(cluster: str, hub: str, config_dir: Path, decrypt: bool) -> N
     visible, values never.
     """
     configure_logging(debug=False)
-    target = find_hub(read_config_fast(config_dir), cluster, hub)
-    values = render_values(target, Runner() if decrypt else None)
+    config = read_config_fast(config_dir)
+    target = find_hub(config, cluster, hub)
+    values = render_values(target, Runner() if decrypt else None, inside=config.root)
     click.echo(values_to_yaml(values, target.values_files), nl=False)

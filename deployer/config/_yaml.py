@@ -99,6 +99,27 @@ class YamlError(ConfigError):
         self.rule = rule
         self.message = message
 
+    @property
+    def secret_safe_message(self) -> str:
+        """Return the message as told about a secret file: never quoting a piece of it."""
+        return SECRET_SAFE_MESSAGES.get(self.rule, self.message)
+
+
+#: The wording of refusals that would quote a piece of the file (a tag, a
+#: byte, the text around a syntax error), as given for secret files, where
+#: that piece may be a secret value.  Line and column are still given.
+SECRET_SAFE_MESSAGES: Final = {
+    "unknown-tag": (
+        "a YAML tag (!...) is not allowed: if a value starts with '!', quote it "
+        "(the tag is not shown: this is a secret file)"
+    ),
+    "not-utf8": "file is not UTF-8: save it as UTF-8",
+    "yaml-syntax": (
+        "not valid YAML here: edit the file with `sops <file>` and fix it "
+        "(the details are not shown: this is a secret file)"
+    ),
+}
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class YamlFile:

@@ -32,6 +32,7 @@ from deployer.config._yaml import (
 )
 from deployer.errors import ConfigError, UsageError
 from deployer.schemas import load_schema
+from deployer.secrets import SOPS_KEY, unencrypted_values
 from deployer.validate._report import Problem, Report, json_path
 from deployer.validate._rules import Severity
 from deployer.validate._schema import Finding, schema_findings
@@ -41,19 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["validate_config"]
 
-#: Messages for refusals whose usual wording quotes a piece of the file, for secret files.
-_SECRET_SAFE_MESSAGES: Final = {
-    # The "tag" may be a secret value that starts with '!'.
-    "unknown-tag": (
-        "a YAML tag (!...) is not allowed: if a value starts with '!', quote it "
-        "(the tag is not shown: this is a secret file)"
-    ),
-    "not-utf8": "file is not UTF-8: save it as UTF-8",
-}
 _YAML_SUFFIXES: Final = frozenset({".yaml", ".yml", ".json"})
-_ENC_PREFIX: Final = "ENC["
-#: The block sops adds to the files it encrypts.
-_SOPS_KEY: Final = "sops"
 #: The top-level keys of the daskhub layout.
 _DASKHUB_KEYS: Final = frozenset({"jupyterhub", "dask-gateway"})
 
@@ -135,47 +124,24 @@ def _is_secret(path: Path) -> bool:
     return "secret" in path.name
 
 
-def _leaves(data: Any, path: JsonPath) -> list[tuple[JsonPath, Any]]:  # noqa: ANN401
-    if isinstance(data, dict):
-        found: list[tuple[JsonPath, Any]] = []
-        for key, value in data.items():
-            found.extend(_leaves(value, (*path, key)))
-        return found
-    if isinstance(data, list):
-        found = []
-        for index, value in enumerate(data):
-            found.extend(_leaves(value, (*path, index)))
-        return found
-    return [(path, data)]
-
-
 def _sops_findings(data: Any) -> list[Finding]:  # noqa: ANN401 - any document
     """Check a file that must be sops-encrypted; the findings never quote a value."""
-    sops = data.get(_SOPS_KEY) if isinstance(data, dict) else None
-    if not isinstance(sops, dict) or "mac" not in sops:
+    in_clear = unencrypted_values(data)
+    if in_clear is None:
         message = (
             "file is named *secret* but is not sops-encrypted: "
             "encrypt it with `sops --encrypt --in-place <file>` before committing"
         )
         return [Finding((), "unencrypted-secret", message, position=(1, 1))]
-    findings: list[Finding] = []
-    assert isinstance(data, dict)  # noqa: S101 - narrowed by the sops check above
-    for key, value in data.items():
-        if key == _SOPS_KEY:
-            continue
-        for path, leaf in _leaves(value, (key,)):
-            if isinstance(leaf, str) and leaf.startswith(_ENC_PREFIX) and leaf.endswith("]"):
-                continue
-            message = (
-                "value is not encrypted (edited after encryption?): "
-                "edit the file with `sops <file>` so every value is encrypted"
-            )
-            findings.append(Finding(path, "unencrypted-secret", message))
-    return findings
+    message = (
+        "value is not encrypted (edited after encryption?): "
+        "edit the file with `sops <file>` so every value is encrypted"
+    )
+    return [Finding(path, "unencrypted-secret", message) for path in in_clear]
 
 
 def _sops_block(data: Any) -> bool:  # noqa: ANN401 - any document
-    return isinstance(data, dict) and isinstance(data.get(_SOPS_KEY), dict)
+    return isinstance(data, dict) and isinstance(data.get(SOPS_KEY), dict)
 
 
 class _Checker:
@@ -206,9 +172,7 @@ class _Checker:
             if doc.error is not None:
                 error = doc.error
                 position = (error.line, error.column)
-                message = error.message
-                if _is_secret(path):
-                    message = _SECRET_SAFE_MESSAGES.get(error.rule, message)
+                message = error.secret_safe_message if _is_secret(path) else error.message
                 finding = Finding(error.json_path, error.rule, message, position=position)
                 self.add(path, finding)
         return doc
@@ -479,7 +443,7 @@ class _Checker:
                 "file is sops-encrypted but its name has no 'secret', so it would be "
                 "deployed encrypted: rename it, e.g. enc-<hub>.secret.values.yaml"
             )
-            self.add(path, Finding((_SOPS_KEY,), "misnamed-encrypted", message))
+            self.add(path, Finding((SOPS_KEY,), "misnamed-encrypted", message))
 
     def check_layout(self, path: Path, data: Any, chart: str, label: str) -> None:  # noqa: ANN401
         """Check that the top-level keys of a hub values file follow the layout of the hub's chart.
@@ -492,7 +456,7 @@ class _Checker:
         pin = self.load(self.charts[chart]).data
         chart_name = pin.get("name") if isinstance(pin, dict) else None
         shown = repr(chart) if chart_name == chart else f"{chart!r} ({chart_name})"
-        keys = [key for key in data if key != _SOPS_KEY]
+        keys = [key for key in data if key != SOPS_KEY]
         how = "; edit the file with `sops <file>`" if _sops_block(data) else ""
         if chart_name == "daskhub":
             for key in keys:
