@@ -13,13 +13,22 @@ woken by a rewrite of identical content.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import stat
 import tempfile
 from pathlib import Path
 from typing import IO
 
-__all__ = ["FileRefusedError", "is_inside", "read_bounded", "read_stream", "write_if_changed"]
+__all__ = [
+    "FileRefusedError",
+    "exchange",
+    "is_inside",
+    "read_bounded",
+    "read_stream",
+    "write_if_changed",
+]
 
 #: How a file is opened for reading: never blocking (a pipe with no writer would wait
 #: forever), never becoming the controlling terminal, never inherited by a program.
@@ -128,3 +137,30 @@ def write_if_changed(path: Path, content: str | bytes, *, mode: int | None = Non
         tmp.unlink(missing_ok=True)
         raise
     return True
+
+
+#: ``renameat2`` flag that swaps two paths in one step (Linux 3.15, glibc 2.28).
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap the two existing paths *first* and *second* in one atomic step.
+
+    Returns ``False``, having changed nothing, where the system or the file
+    system cannot swap (not Linux, an old C library, a file system without
+    ``RENAME_EXCHANGE``); the caller then falls back to two renames.
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if done == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP}:
+        return False
+    raise OSError(error, os.strerror(error), str(first))

@@ -3,13 +3,19 @@
 The folder holds the hub's values files, numbered in the order helm must
 read them (secret files copied still encrypted), ``chart.yaml`` with the
 pinned chart (repository, name, version), and a README.md with the plain
-``sops`` and ``helm upgrade --install`` commands.  It is built in a
-temporary folder next to the destination and renamed into place, so the
-destination is either untouched or complete.
+``sops`` and ``helm upgrade --install`` commands.
+
+It is built in a folder next to the destination and swapped into place in
+one atomic step, so the destination is at every moment either the old
+folder or the new one, complete.  What an interrupted export left behind
+(``.DEST.build-PID-*`` and ``.DEST.old-PID-*`` of a process that is gone) is
+cleaned up, or put back, by the next export to the same destination.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 import shutil
 import tempfile
@@ -18,11 +24,15 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from deployer._fs import write_if_changed
+from deployer._fs import FileRefusedError, exchange, read_bounded, write_if_changed
+from deployer.config._yaml import MAX_BYTES, YamlError, parse_yaml
 from deployer.deploy import helm_upgrade_command
 from deployer.errors import ConfigError, UsageError
+from deployer.secrets import unencrypted_values
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from deployer.config.model import Chart, Hub
 
 __all__ = ["export_hub", "exported_names", "helm_readme"]
@@ -93,42 +103,132 @@ def _chart_yaml(chart: Chart) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def export_hub(hub: Hub, chart: Chart, dest: Path, *, force: bool = False) -> list[Path]:
-    """Write the hub's export folder at *dest* and return the files written.
+def _leftover(dest: Path) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(dest.name)}\.(build|old)-(\d+)-\w+")
 
-    Raises UsageError when *dest* is a non-empty folder (or a file) and
-    *force* is false.
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_up_after_interrupted_exports(dest: Path) -> None:
+    """Remove the build folders of exports that died; put back an old folder that was lost."""
+    pattern = _leftover(dest)
+    for path in sorted(dest.parent.iterdir()):
+        found = pattern.fullmatch(path.name)
+        if found is None or _alive(int(found.group(2))):
+            continue
+        if found.group(1) == "old" and not os.path.lexists(dest):
+            path.rename(dest)  # it died between its two renames: the old export comes back
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_destination(dest: Path, *, force: bool, keep: Sequence[Path]) -> None:
+    """Refuse a destination export-hub must not write, or replace without --force.
+
+    What an interrupted export left next to *dest* is tidied first, so that a
+    lost old export is back in place before it is judged.
     """
+    if dest.is_symlink():
+        msg = f"{dest} is a symlink: name the folder itself"
+        raise UsageError(msg)
+    for path in keep:
+        real = Path(os.path.realpath(path))
+        if dest == real or dest.is_relative_to(real) or real.is_relative_to(dest):
+            msg = (
+                f"{dest} would replace or hold {path}, which export-hub never writes: "
+                "choose a folder outside it"
+            )
+            raise UsageError(msg)
+    if dest.parent.is_dir():
+        _clean_up_after_interrupted_exports(dest)
     if dest.exists() and not dest.is_dir():
         msg = f"{dest} exists and is not a folder"
         raise UsageError(msg)
     if dest.is_dir() and any(dest.iterdir()) and not force:
         msg = f"{dest} is not empty: choose another folder or pass --force to replace it"
         raise UsageError(msg)
-    for path in hub.values_files:
-        if not path.is_file():
-            msg = f"{path}: values file of hub {hub.name!r} not found"
+
+
+def _read_values_file(path: Path, inside: Path | None) -> bytes:
+    """Return a values file's bytes, refusing what may not leave the repository as it is."""
+    try:
+        content = read_bounded(path, limit=MAX_BYTES, inside=inside)
+    except FileRefusedError as exc:
+        raise ConfigError(str(exc)) from None
+    if "secret" in path.name:
+        try:
+            data = parse_yaml(path, content.decode("utf-8"), positions=False).data
+        except (UnicodeDecodeError, YamlError):
+            data = None
+        in_clear = unencrypted_values(data)
+        if in_clear is None:
+            msg = f"{path}: secret file is not sops-encrypted: encrypt it before exporting"
             raise ConfigError(msg)
+        if in_clear:
+            msg = (
+                f"{path}: {len(in_clear)} value(s) of the secret file are not encrypted: "
+                "edit it with `sops <file>` before exporting"
+            )
+            raise ConfigError(msg)
+    return content
+
+
+def export_hub(
+    hub: Hub,
+    chart: Chart,
+    dest: Path,
+    *,
+    force: bool = False,
+    inside: Path | None = None,
+) -> list[Path]:
+    """Write the hub's export folder at *dest* and return the files written.
+
+    Raises UsageError when *dest* is a non-empty folder (or a file) and
+    *force* is false, and always when it is a symlink, the current folder or
+    one holding it, or lies in, is, or holds *inside* (the config's root).
+    With *inside*, every values file must lie in it; secret files must be
+    fully sops-encrypted (ConfigError otherwise).  Nothing is written then.
+    """
+    dest = Path(os.path.abspath(dest))  # noqa: PTH100 (resolve() would follow a symlinked DEST)
+    keep = [Path.cwd()] if inside is None else [Path.cwd(), inside]
+    _check_destination(dest, force=force, keep=keep)
+    contents = [_read_values_file(path, inside) for path in hub.values_files]
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+        build = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-{os.getpid()}-", dir=dest.parent))
     except OSError as exc:
         msg = f"cannot create the export folder {dest}: {exc.strerror}; choose another folder"
         raise UsageError(msg) from None
     try:
-        for name, path in zip(exported_names(hub), hub.values_files, strict=True):
-            write_if_changed(build / name, path.read_bytes())
+        for name, content in zip(exported_names(hub), contents, strict=True):
+            write_if_changed(build / name, content)
         write_if_changed(build / "chart.yaml", _chart_yaml(chart))
         write_if_changed(build / "README.md", helm_readme(hub, chart))
         build.chmod(0o755)
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old.", dir=dest.parent))
-            dest.replace(old / dest.name)
-            build.replace(dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            build.replace(dest)
-    except BaseException:
+        _swap_into_place(build, dest)
+    finally:
         shutil.rmtree(build, ignore_errors=True)
-        raise
     return sorted(dest.iterdir())
+
+
+def _swap_into_place(build: Path, dest: Path) -> None:
+    """Put *build* at *dest*; afterwards *build* holds the old folder, if any, or nothing."""
+    if not dest.exists():
+        build.rename(dest)
+        return
+    if exchange(build, dest):
+        return
+    # No atomic swap here: two renames, with the old folder named so that the next
+    # export puts it back if this process dies between them.
+    old = build.with_name(build.name.replace(".build-", ".old-", 1))
+    dest.rename(old)
+    build.rename(dest)
+    old.rename(build)

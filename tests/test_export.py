@@ -133,3 +133,115 @@ def test_a_destination_that_cannot_be_created_is_a_usage_error(tmp_path, capsys)
     assert code == 2
     assert "cannot create the export folder" in err
     assert "Traceback" not in err
+
+
+def copy_config(tmp_path):
+    config = tmp_path / "config"
+    shutil.copytree(CONFIG, config)
+    return config
+
+
+def export_from(config, capsys, *argv):
+    code = main(["export-hub", *argv, "--config-dir", str(config)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_values_file_that_leads_outside_the_config_is_refused(tmp_path, capsys):
+    config = copy_config(tmp_path)
+    outside = tmp_path / "private.yaml"
+    outside.write_text("hub:\n  config: {}\n")
+    values = config / "clusters" / "nasa" / "prod.values.yaml"
+    values.unlink()
+    values.symlink_to(outside)
+    dest = tmp_path / "out"
+    code, _, err = export_from(config, capsys, "nasa", "prod", str(dest))
+    assert code == 1
+    assert "prod.values.yaml" in err
+    assert "outside" in err
+    assert "Traceback" not in err
+    assert not dest.exists()
+
+
+def test_a_secret_file_in_clear_is_never_exported(tmp_path, capsys):
+    config = copy_config(tmp_path)
+    secret = config / "clusters" / "nasa" / "enc-prod.secret.values.yaml"
+    secret.write_text("hub:\n  config:\n    GitHubOAuthenticator:\n      client_secret: in-clear\n")
+    dest = tmp_path / "out"
+    code, _, err = export_from(config, capsys, "nasa", "prod", str(dest))
+    assert code == 1
+    assert "enc-prod.secret.values.yaml" in err
+    assert "in-clear" not in err
+    assert not dest.exists()
+
+
+def test_a_partly_encrypted_secret_file_is_never_exported(tmp_path, capsys):
+    config = copy_config(tmp_path)
+    secret = config / "clusters" / "nasa" / "enc-prod.secret.values.yaml"
+    data = yaml.safe_load(secret.read_text())
+    data["hub"]["config"]["extra"] = "added-in-clear"
+    secret.write_text(yaml.safe_dump(data))
+    dest = tmp_path / "out"
+    code, _, err = export_from(config, capsys, "nasa", "prod", str(dest))
+    assert code == 1
+    assert "not encrypted" in err
+    assert "added-in-clear" not in err
+    assert not dest.exists()
+
+
+def test_a_symlinked_destination_is_refused(tmp_path, capsys):
+    target = tmp_path / "target"
+    target.mkdir()
+    dest = tmp_path / "out"
+    dest.symlink_to(target)
+    code, _, err = export(capsys, "leap", "prod", str(dest), "--force")
+    assert code == 2
+    assert "symlink" in err
+    assert list(target.iterdir()) == []
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere")
+    assert export(capsys, "leap", "prod", str(dangling))[0] == 2
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_current_folder_is_never_replaced(tmp_path, capsys, monkeypatch):
+    here = tmp_path / "work"
+    (here / "sub").mkdir(parents=True)
+    (here / "mine.txt").write_text("mine")
+    monkeypatch.chdir(here / "sub")
+    for dest in [".", ".."]:
+        code, _, err = export(capsys, "leap", "prod", dest, "--force")
+        assert code == 2, dest
+        assert "never writes" in err
+    assert (here / "mine.txt").read_text() == "mine"
+
+
+def test_the_config_is_never_replaced(tmp_path, capsys):
+    config = copy_config(tmp_path)
+    before = sorted(p.relative_to(config) for p in config.rglob("*"))
+    for dest in [config, config / "clusters" / "nasa", config / "clusters" / "nasa" / "out"]:
+        code, _, err = export_from(config, capsys, "nasa", "prod", str(dest), "--force")
+        assert code == 2, dest
+        assert "never writes" in err
+    assert sorted(p.relative_to(config) for p in config.rglob("*")) == before
+
+
+def test_what_an_interrupted_export_left_is_cleaned_up(tmp_path, capsys):
+    dead = 2**22 + 1  # above the kernel's largest pid: no such process
+    build = tmp_path / f".out.build-{dead}-abc"
+    build.mkdir()
+    (build / "half.yaml").write_text("")
+    assert export(capsys, "leap", "prod", str(tmp_path / "out"))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_old_export_lost_between_two_renames_is_put_back(tmp_path, capsys):
+    dead = 2**22 + 1
+    old = tmp_path / f".out.old-{dead}-abc"
+    old.mkdir()
+    (old / "README.md").write_text("the previous export")
+    code, _, err = export(capsys, "leap", "prod", str(tmp_path / "out"))
+    assert code == 2  # the old export is back at out, which is not empty
+    assert "is not empty" in err
+    assert (tmp_path / "out" / "README.md").read_text() == "the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from deployer.cli import config_dir_option
+from deployer.cli.deploy import validated_config
 from deployer.cli.render import find_hub
-from deployer.config import read_config_fast
 from deployer.errors import UsageError
 from deployer.export import export_hub
 
@@ -27,13 +27,16 @@ def export_hub_command(cluster: str, hub: str, dest: Path, force: bool, config_d
     DEST gets the values files numbered in the order helm reads them (secret
     files still encrypted), chart.yaml (repository, name, version) and a
     README.md with the plain sops and `helm upgrade --install` commands.
-    A non-empty DEST is refused unless --force is given.
+    The cluster is validated first: an export is only made of a valid
+    configuration, its secret files fully encrypted.  A non-empty DEST is
+    refused unless --force is given; a DEST in, or holding, the config
+    folder or the current folder is always refused.
     """
-    config = read_config_fast(config_dir)
+    config = validated_config(config_dir, cluster)
     target = find_hub(config, cluster, hub)
     chart = config.charts.get(target.chart)
     if chart is None:
         msg = f"chart {target.chart!r} of hub {hub!r} is not pinned under {config.root / 'charts'}"
         raise UsageError(msg)
-    files = export_hub(target, chart, dest, force=force)
+    files = export_hub(target, chart, dest, force=force, inside=config.root)
     click.echo(f"Exported {cluster}/{hub} to {dest} ({len(files)} files).")
