@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -361,3 +364,31 @@ def test_an_unwritable_results_file_stops_before_deploying(fakes, capsys, tmp_pa
     assert "cannot write --results-file" in err
     assert "Traceback" not in err
     assert "helm" not in [c[0] for c in fakes.commands()]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_stop_signal_mid_deploy_leaves_no_decrypted_file(fakes, tmp_path, monkeypatch, signum):
+    """CI cancelling a job (SIGTERM), a closed terminal (SIGHUP) and Ctrl-C all clean up."""
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setenv("FAKE_SLEEP", "60")
+    command = [sys.executable, "-m", "deployer", "deploy", "nasa", "staging"]
+    process = subprocess.Popen(
+        [*command, "--config-dir", str(CONFIG)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not any(c[:2] == ["helm", "upgrade"] for c in fakes.commands()):
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "helm upgrade was never started"
+        time.sleep(0.05)
+    assert list(private.glob("deployer-secrets-*/*secret*"))  # decrypted, in use by helm
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=30)
+    expected = 1 if signum == signal.SIGINT else 128 + signum
+    assert process.returncode == expected, err
+    assert "Traceback" not in err
+    assert list(private.iterdir()) == []  # no decrypted secret, no kubeconfig left

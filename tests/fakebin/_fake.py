@@ -8,6 +8,7 @@ FAKE_FAIL       space-separated PROGRAM or PROGRAM:WORD items; the call fails
                 (exit 1, a message on stderr) when its program matches and
                 WORD (if given) is one of its arguments
 FAKE_SECRET     the value sops "decrypts" every ENC[...] value to
+FAKE_SLEEP      seconds helm waits before it answers (a slow upgrade)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import base64
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -103,6 +105,7 @@ def main() -> int:
         else:
             Path(out).write_text(text, encoding="utf-8")
     elif program == "helm":
+        time.sleep(float(os.environ.get("FAKE_SLEEP", "0")))
         sys.stdout.write(f'Release "{args[2]}" has been upgraded. Happy Helming!\n')
     elif program == "kubectl":
         sys.stdout.write('deployment "hub" successfully rolled out' + "\n")
