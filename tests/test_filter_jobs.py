@@ -293,3 +293,23 @@ def test_binary_plan_or_results_are_usage_errors(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{binary}: not UTF-8 text" in err
     assert "Traceback" not in err
+
+
+def test_deep_or_endless_json_is_a_usage_error(tmp_path, capsys):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    assert main(["filter-jobs", "--plan", str(deep), "--results", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{deep}: JSON nested deeper than 100 levels" in err
+    with pytest.raises(UsageError, match="nested deeper than 100 levels"):
+        read_results([deep])
+    with pytest.raises(UsageError, match="is larger than 16,777,216 bytes"):
+        read_results([Path("/dev/zero")])
+    assert "Traceback" not in err
+
+
+def test_a_bad_record_line_is_named_by_its_line(tmp_path):
+    results = tmp_path / "results.jsonl"
+    results.write_text('\n{"cluster": "uk", "hub": "staging", "result": "success"}\n{"cluster":\n')
+    with pytest.raises(UsageError, match=rf"{results}:3:12: not JSON"):
+        read_results([results])

@@ -114,7 +114,8 @@ def test_golden_plan_formats(fmt, tmp_path, capsys):
 
 
 def test_files_as_arguments_and_stdin_are_combined(capsys, monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("config/clusters/leap/prod.values.yaml\n"))
+    stdin = io.TextIOWrapper(io.BytesIO(b"config/clusters/leap/prod.values.yaml\n"))
+    monkeypatch.setattr("sys.stdin", stdin)
     code = main(
         ["plan-upgrade", "config/clusters/nasa/prod.values.yaml", "--changed-files-from", "-",
          "--config-dir", str(CONFIG), "--format", "json"]
@@ -201,10 +202,14 @@ def test_git_range_uses_git_diff(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--labels", "not json"], "--labels must be a JSON list"),
+        (["--labels", "not json"], "--labels is not JSON (Expecting value at column 1)"),
         (["--labels", '{"a": 1}'], "--labels must be a JSON list of strings"),
+        (["--labels", "[" * 100_000], "--labels: JSON nested deeper than 100 levels"),
         (["--git-range", "main"], "--git-range must look like BASE..HEAD"),
+        (["--git-range", "--output=/tmp/x..HEAD"], "a git ref cannot start with '-'"),
+        (["--git-range", "main..--output=/tmp/x"], "a git ref cannot start with '-'"),
         (["--changed-files-from", "/nonexistent/list.txt"], "cannot read --changed-files-from"),
+        (["--changed-files-from", "/dev/zero"], "is larger than 16,777,216 bytes"),
     ],
 )
 def test_bad_input_is_a_usage_error(argv, message, capsys):
@@ -272,3 +277,29 @@ def test_a_binary_changed_file_list_is_a_usage_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert f"--changed-files-from {listing} is not UTF-8 text" in err
+
+
+def test_a_git_range_never_passes_git_an_option(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "written-by-git"
+    monkeypatch.chdir(tmp_path)
+    for git_range in [f"--output={target}..HEAD", f"HEAD..--output={target}"]:
+        assert main(["plan-upgrade", "--config-dir", str(CONFIG), "--git-range", git_range]) == 2
+    assert not target.exists()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("line", ["X\t", "M\t \n", "R100\tconfig/a.yaml\t\n"])
+def test_a_status_line_without_a_path_is_a_usage_error(line, tmp_path, capsys):
+    listing = tmp_path / "changed.txt"
+    listing.write_text(f"config/clusters/leap/prod.values.yaml\n{line}")
+    code = main(["plan-upgrade", "--config-dir", str(CONFIG), "--changed-files-from", str(listing)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "line 2 of the changed-file list is not 'STATUS<TAB>PATH' with a path" in err
+
+
+def test_binary_standard_input_is_refused_like_a_binary_file(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfeconfig/a.yaml\n")))
+    code = main(["plan-upgrade", "--config-dir", str(CONFIG), "--changed-files-from", "-"])
+    assert code == 2
+    assert "--changed-files-from - is not UTF-8 text (byte 0)" in capsys.readouterr().err

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from deployer.errors import UsageError
+from deployer._json import parse_json, read_json_text
 from deployer.plan.filter import check_plan, filter_jobs, read_results
 
 __all__ = ["filter_jobs_command"]
@@ -71,17 +71,10 @@ def filter_jobs_command(
     run ("prod", same shape as in the plan) and what was dropped and why
     ("dropped").
     """  # noqa: D301 (click's \b marker keeps the examples unwrapped)
-    try:
-        plan = json.loads(plan_file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        msg = f"cannot read --plan {plan_file}: {exc.strerror}"
-        raise UsageError(msg) from None
-    except json.JSONDecodeError as exc:
-        msg = f"{plan_file}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}"
-        raise UsageError(msg) from None
-    except UnicodeDecodeError:
-        msg = f"{plan_file}: not UTF-8 text; give the JSON of `deployer plan-upgrade --format json`"
-        raise UsageError(msg) from None
+    expected = "the JSON of `deployer plan-upgrade --format json`"
+    plan = parse_json(
+        read_json_text(plan_file, expected=expected), str(plan_file), expected=expected
+    )
     check_plan(plan)
     result = filter_jobs(plan, read_results(results_paths), dry_run=dry_run)
     if output_format == "json":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from deployer._fs import FileRefusedError, read_stream
 from deployer.cli import config_dir_option
 from deployer.config import read_config_fast
 from deployer.errors import UsageError
@@ -24,6 +25,7 @@ from deployer.plan import (
     plan_to_text,
     plan_upgrade,
 )
+from deployer.plan.changes import MAX_CHANGED_LIST_BYTES
 from deployer.plan.labels import (
     DEPLOY_HUBS,
     LABELS,
@@ -69,6 +71,34 @@ def _labels_help() -> str:
         f"{SKIP_DEPLOY} wins over every other label, and {SKIP_HUB_DEPLOYS} over {DEPLOY_HUBS}."
     )
     return "\n".join(lines) + "\n\n" + precedence
+
+
+def _read_changed_list(source: Path) -> str:
+    """Read --changed-files-from: a file, a pipe or standard input ('-'), bounded, UTF-8.
+
+    A pipe is allowed (``--changed-files-from <(git diff --name-status …)``), so the
+    bound is on the bytes read, never on the size the file reports.
+    """
+    try:
+        if str(source) == "-":
+            data = read_stream(sys.stdin.buffer, limit=MAX_CHANGED_LIST_BYTES)
+        else:
+            with source.open("rb") as stream:
+                data = read_stream(stream, limit=MAX_CHANGED_LIST_BYTES, name=str(source))
+    except OSError as exc:
+        msg = f"cannot read --changed-files-from {source}: {exc.strerror}"
+        raise UsageError(msg) from None
+    except FileRefusedError as exc:
+        msg = f"--changed-files-from {source} {exc.message}: give a list of changed paths"
+        raise UsageError(msg) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"--changed-files-from {source} is not UTF-8 text (byte "
+            f"{exc.start}): give a list of paths, e.g. from `git diff --name-status`"
+        )
+        raise UsageError(msg) from None
 
 
 @click.command("plan-upgrade")
@@ -136,21 +166,7 @@ def plan_upgrade_command(  # noqa: PLR0917 (click passes every option)
     """
     changes = [ChangedFile(path) for path in files]
     if changed_files_from is not None:
-        try:
-            if str(changed_files_from) == "-":
-                changes += parse_changed_files(sys.stdin)
-            else:
-                text = changed_files_from.read_text(encoding="utf-8")
-                changes += parse_changed_files(text.splitlines())
-        except OSError as exc:
-            msg = f"cannot read --changed-files-from {changed_files_from}: {exc.strerror}"
-            raise UsageError(msg) from None
-        except UnicodeDecodeError as exc:
-            msg = (
-                f"--changed-files-from {changed_files_from} is not UTF-8 text (byte "
-                f"{exc.start}): give a list of paths, e.g. from `git diff --name-status`"
-            )
-            raise UsageError(msg) from None
+        changes += parse_changed_files(_read_changed_list(changed_files_from).splitlines())
     with _collector_paused():
         config = read_config_fast(config_dir)
         if git_range is not None:

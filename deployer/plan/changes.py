@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from deployer.runner import Runner
 
 __all__ = [
+    "MAX_CHANGED_LIST_BYTES",
     "ChangedFile",
     "changes_from_git",
     "normalise_path",
@@ -29,6 +30,10 @@ __all__ = [
 ]
 
 _STATUSES = frozenset("ACDMRTUX")
+
+#: The most bytes read from a changed-file list (a file or standard input):
+#: room for about 100,000 paths.
+MAX_CHANGED_LIST_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,22 +85,28 @@ def _is_plain(path: str) -> bool:
     )
 
 
+def _name_status(line: str, number: int) -> ChangedFile:
+    """Parse one ``STATUS<TAB>PATH`` (or ``R100<TAB>OLD<TAB>NEW``) line."""
+    fields = line.split("\t")
+    status = fields[0][:1]
+    paths = fields[1:3] if status in {"R", "C"} else fields[1:2]
+    if status not in _STATUSES or not paths or not all(p.strip() for p in paths):
+        msg = (
+            f"line {number} of the changed-file list is not 'STATUS<TAB>PATH' with a path: {line!r}"
+        )
+        raise UsageError(msg)
+    if len(paths) == 2:  # noqa: PLR2004 (old and new path)
+        return ChangedFile(paths[1], status, paths[0])
+    return ChangedFile(paths[0], status)
+
+
 def parse_name_status(text: str) -> list[ChangedFile]:
     """Parse ``git diff --name-status`` output (renames as ``R100<TAB>old<TAB>new``)."""
-    changes: list[ChangedFile] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        fields = line.split("\t")
-        status = fields[0][:1]
-        if status not in _STATUSES or len(fields) < 2:  # noqa: PLR2004 (status and a path)
-            msg = f"line {number} of the changed-file list is not 'STATUS<TAB>PATH': {line!r}"
-            raise UsageError(msg)
-        if status in {"R", "C"} and len(fields) >= 3:  # noqa: PLR2004 (status, old, new)
-            changes.append(ChangedFile(fields[2], status, fields[1]))
-        else:
-            changes.append(ChangedFile(fields[1], status))
-    return changes
+    return [
+        _name_status(line, number)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
 
 
 def parse_changed_files(lines: Iterable[str]) -> list[ChangedFile]:
@@ -104,25 +115,43 @@ def parse_changed_files(lines: Iterable[str]) -> list[ChangedFile]:
     Blank lines and lines starting with ``#`` are skipped.
     """
     changes: list[ChangedFile] = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         stripped = line.rstrip("\r\n")
         if not stripped.strip() or stripped.lstrip().startswith("#"):
             continue
         if "\t" in stripped and stripped.split("\t", 1)[0][:1] in _STATUSES:
-            changes.extend(parse_name_status(stripped))
+            changes.append(_name_status(stripped, number))
         else:
             changes.append(ChangedFile(stripped.strip()))
     return changes
 
 
 def changes_from_git(git_range: str, runner: Runner, repo_root: Path) -> list[ChangedFile]:
-    """Run ``git diff --name-status -M BASE HEAD`` for ``BASE..HEAD``."""
+    """Run ``git diff --name-status -M BASE HEAD`` for ``BASE..HEAD``.
+
+    Refs that start with ``-`` are refused, and git is told where its options
+    end, so a range can never pass git an option.
+    """
     base, sep, head = git_range.partition("..")
     if not sep or not base or not head or head.startswith("."):
         msg = f"--git-range must look like BASE..HEAD, got {git_range!r}"
         raise UsageError(msg)
+    if base.startswith("-") or head.startswith("-"):
+        msg = f"--git-range {git_range!r}: a git ref cannot start with '-'; give BASE..HEAD"
+        raise UsageError(msg)
+    # --end-of-options: whatever the refs hold, git reads them as refs, never as options.
     result = runner.run(
-        ["git", "-C", str(repo_root), "diff", "--name-status", "-M", base, head],
+        [
+            "git",
+            "-C",
+            str(repo_root),
+            "diff",
+            "--name-status",
+            "-M",
+            "--end-of-options",
+            base,
+            head,
+        ],
         separate_stderr=True,
     )
     return parse_name_status(result.output)

@@ -32,6 +32,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from deployer._json import parse_json, read_json_text
 from deployer.errors import UsageError
 
 if TYPE_CHECKING:
@@ -99,15 +100,16 @@ def _parse_records(text: str, source: str) -> list[Mapping[str, Any]]:
     stripped = text.strip()
     if not stripped:
         return []
-    try:
-        if stripped.startswith("["):
-            data = json.loads(stripped)
-            records = data if isinstance(data, list) else [data]
-        else:
-            records = [json.loads(line) for line in stripped.splitlines() if line.strip()]
-    except json.JSONDecodeError as exc:
-        msg = f"{source}: not JSON (a list of result records, or one record a line): {exc}"
-        raise UsageError(msg) from None
+    expected = "a JSON list of result records, or one record a line"
+    if stripped.startswith("["):
+        data = parse_json(text, source, expected=expected)
+        records = data if isinstance(data, list) else [data]
+    else:
+        records = [
+            parse_json(line, source, expected=expected, line=number)
+            for number, line in enumerate(text.splitlines(), start=1)
+            if line.strip()
+        ]
     for record in records:
         if not _valid(record):
             msg = (
@@ -134,23 +136,16 @@ def _valid(record: object) -> bool:
     )
 
 
+_RESULTS_FILE = "the JSON records written by `deployer deploy --results-file`"
+
+
 def read_results(paths: Iterable[Path]) -> list[Mapping[str, Any]]:
     """Read result records from files, or from every ``*.json*`` file of folders."""
     records: list[Mapping[str, Any]] = []
     for path in paths:
         files = sorted(p for p in path.rglob("*.json*") if p.is_file()) if path.is_dir() else [path]
         for file in files:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except OSError as exc:
-                msg = f"cannot read results file {file}: {exc.strerror}"
-                raise UsageError(msg) from None
-            except UnicodeDecodeError:
-                msg = (
-                    f"{file}: not UTF-8 text; a results file holds the JSON records written by "
-                    "`deployer deploy --results-file`"
-                )
-                raise UsageError(msg) from None
+            text = read_json_text(file, expected=_RESULTS_FILE)
             records.extend(_parse_records(text, str(file)))
     return records
 

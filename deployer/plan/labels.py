@@ -9,8 +9,7 @@ the plan's notes.  Precedence: ``skip-deploy`` beats everything, and
 
 from __future__ import annotations
 
-import json
-
+from deployer._json import parse_json
 from deployer.errors import UsageError
 
 __all__ = [
@@ -42,11 +41,8 @@ def parse_labels(text: str) -> tuple[str, ...]:
     """Parse ``--labels``: a JSON list of label names (``null`` or ``""`` mean none)."""
     if not text.strip():
         return ()
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        msg = f"--labels must be a JSON list of label names, e.g. '[\"{SKIP_DEPLOY}\"]': {exc}"
-        raise UsageError(msg) from None
+    expected = f"a JSON list of label names, e.g. '[\"{SKIP_DEPLOY}\"]'"
+    data = parse_json(text, "--labels", expected=expected, line=None)
     if data is None:
         return ()
     if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
