@@ -55,6 +55,7 @@ def test_the_rule_pages_and_the_workflows_page_are_generated_on_request(tmp_path
     sources = Sources(rules=True, workflows_dir=workflows)
     assert sorted(render_pages(sources)) == [
         "audit-signals.md",
+        "limits-and-safety.md",
         "planner-rules.md",
         "validation-rules.md",
         "workflows.md",

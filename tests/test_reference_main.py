@@ -81,6 +81,7 @@ def test_check_detects_stale_rule_and_workflow_pages(
     written = sorted(p.name for p in out.iterdir())
     assert written == [
         "audit-signals.md",
+        "limits-and-safety.md",
         "planner-rules.md",
         "schema-shop.md",
         "validation-rules.md",

@@ -588,12 +588,12 @@ def _and(items: Iterable[str]) -> str:
 
 #: Most other places a message names; the rest are counted (a name used by thousands of
 #: hubs would otherwise give thousands of messages, each naming thousands of places).
-_MAX_NAMED: Final = 3
+MAX_NAMED: Final = 3
 
 
 def _some(items: Iterable[str], total: int) -> str:
     """Join the first of *total* *items* as prose, counting the ones not named."""
-    named = list(itertools.islice(items, _MAX_NAMED))
+    named = list(itertools.islice(items, MAX_NAMED))
     if total > len(named):
         return ", ".join(named) + f" and {total - len(named):,} more"
     return _and(named)

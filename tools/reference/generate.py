@@ -112,13 +112,14 @@ def render_pages(sources: Sources) -> dict[str, str]:
 
 
 def _rule_pages() -> dict[str, str]:
-    """Return the pages of the rule tables: planner, validation, audit."""
-    from tools.reference import audit, planner, validation  # noqa: PLC0415
+    """Return the pages of the rule tables: planner, validation, audit, limits."""
+    from tools.reference import audit, limits, planner, validation  # noqa: PLC0415
 
     return {
         planner.PAGE: planner.render_planner_page(),
         validation.PAGE: validation.render_validation_page(),
         audit.PAGE: audit.render_audit_page(),
+        limits.PAGE: limits.render_limits_page(),
     }
 
 
