@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shlex
@@ -15,10 +16,13 @@ import yaml
 
 from deployer.cli import cli
 from deployer.config import read_config_fast
+from tools.audit import AuditOptions, audit_paths
+from tools.audit._cli import build_parser as audit_parser
+from tools.audit._report import MARKDOWN_MARKER, render_markdown
 
 ROOT = Path(__file__).parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
-OURS = {"validate.yaml", "deploy-hubs.yaml"}
+OURS = {"validate.yaml", "deploy-hubs.yaml", "docs.yaml"}
 
 #: Hub names that are also the words for stages and matrices: a workflow must say them.
 STAGE_WORDS = {"staging", "prod", "support"}
@@ -48,12 +52,17 @@ def _run_steps(data: dict):
 
 
 def deployer_invocations(script: str) -> list[list[str]]:
-    """Every `deployer ...` command line of a shell script, as argument lists.
+    """Every `deployer ...` command line of a shell script, as argument lists."""
+    return invocations(script, "deployer")
+
+
+def invocations(script: str, program: str) -> list[list[str]]:
+    """Every `PROGRAM ...` command line of a shell script, as argument lists.
 
     `${{ }}` expressions become one opaque word; shell variables stay `$NAME`;
     arguments stop at a separator or a redirection.
     """
-    text = _EXPR.sub("GH_EXPRESSION", script.replace("\\\n", " ")).replace("\n", " ; ")
+    text = _EXPR.sub("GH_EXPRESSION", script.replace("\\\n", " ")).replace("\n", "\n ; ")
     lexer = shlex.shlex(text, posix=True, punctuation_chars=";&|()<>")
     lexer.whitespace_split = True
     tokens = list(lexer)
@@ -62,7 +71,7 @@ def deployer_invocations(script: str) -> list[list[str]]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if at_start and token == "deployer":  # noqa: S105 (a command name, not a password)
+        if at_start and token == program:
             args: list[str] = []
             index += 1
             while index < len(tokens) and tokens[index] not in _SEPARATORS:
@@ -149,7 +158,7 @@ def test_the_checker_catches_mistakes():
     """The command check fails on unknown commands, options and extra arguments."""
     script = (
         "deployer plan-upgrade --formt json > plan.json\n"
-        "echo x && deployer deploi uk\n"
+        "echo x && deployer deploi uk  # a comment hides nothing after it\n"
         'deployer render a b c\nfor t in $X; do deployer deploy "$t" --dry-run; done\n'
     )
     invocations = deployer_invocations(script)
@@ -232,3 +241,81 @@ def test_rehearsals_are_filtered_as_rehearsals_and_results_carry_the_attempt():
                 assert "--attempt" in args, args
             if "upload-artifact" in step.get("uses", ""):
                 assert "github.run_attempt" in step["with"]["name"]
+
+
+def _nox_sessions() -> set[str]:
+    """The sessions noxfile.py defines: its functions decorated with ``@nox.session``."""
+    module = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in module.body
+        if isinstance(node, ast.FunctionDef)
+        and any("nox.session" in ast.unparse(d) for d in node.decorator_list)
+    }
+
+
+def _nox_calls(data: dict) -> list[tuple[str, str, list[str]]]:
+    """Every `nox -s SESSION [-- ARGS]` of a workflow: (job, session, args)."""
+    calls = []
+    for job_id, step in _run_steps(data):
+        for args in invocations(step["run"], "nox"):
+            assert args[0] == "-s", args
+            rest = args[2:]
+            calls.append((job_id, args[1], rest[1:] if rest[:1] == ["--"] else rest))
+    return calls
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_every_nox_session_and_audit_option_in_a_workflow_exists(path):
+    sessions = _nox_sessions()
+    for job_id, session, args in _nox_calls(_load(path)):
+        assert session in sessions, f"{job_id}: no nox session {session}"
+        if session == "audit" and args:
+            words = ["origin/main" if w.startswith("$") else w for w in args]
+            audit_parser().parse_args(words)  # exits (fails the test) on an unknown option
+
+
+def test_docs_workflow_builds_checks_audits_and_comments_on_pull_requests():
+    data = _load(ROOT / ".github" / "workflows" / "docs.yaml")
+    assert set(data["on"]) == {"pull_request", "push"}
+    assert data["on"]["push"]["branches"] == ["main"]
+    jobs = data["jobs"]
+    calls = _nox_calls(data)
+    assert {(job, session) for job, session, _ in calls} == {
+        ("build", "docs"),
+        ("build", "linkcheck"),
+        ("audit", "audit"),
+    }
+    audits = [args for _, session, args in calls if session == "audit"]
+    assert sorted(args[args.index("--format") + 1] for args in audits) == ["github", "markdown"]
+    assert all("--changed-from" in args for args in audits)
+    uploads = [
+        s["with"]["name"] for s in jobs["build"]["steps"] if "upload-artifact" in s.get("uses", "")
+    ]
+    assert uploads == ["docs-html"]
+    comment = next(s for s in jobs["comment"]["steps"] if "github-script" in s.get("uses", ""))
+    assert "startsWith(marker)" in comment["with"]["script"]
+    assert "updateComment" in comment["with"]["script"]
+
+
+def test_docs_workflow_gives_each_job_the_least_it_needs():
+    """Only the comment job may write to the pull request, and never for a fork's branch."""
+    jobs = _load(ROOT / ".github" / "workflows" / "docs.yaml")["jobs"]
+    assert {job: spec["permissions"] for job, spec in jobs.items()} == {
+        "build": {"contents": "read"},
+        "audit": {"contents": "read"},
+        "comment": {"pull-requests": "write"},
+        "publish": {"pages": "write", "id-token": "write"},
+    }
+    assert (
+        "github.event.pull_request.head.repo.full_name == github.repository"
+        in jobs["comment"]["if"]
+    )
+    assert jobs["publish"]["if"] == "github.event_name == 'push'"
+    assert jobs["audit"]["if"] == "github.event_name == 'pull_request'"
+
+
+def test_the_audit_comment_starts_with_the_marker_the_workflow_finds_it_by():
+    result = audit_paths([ROOT / "docs" / "index.md"], options=AuditOptions(gaps=False))
+    report = render_markdown(result)
+    assert report.splitlines()[0] == MARKDOWN_MARKER
