@@ -32,10 +32,10 @@ class Limit:
 
 @dataclass(frozen=True, slots=True)
 class Guard:
-    """What one command (or a group of commands) refuses, and why."""
+    """What one command (or a group of commands) refuses or never does."""
 
     commands: str
-    refuses: str
+    refuses: tuple[str, ...]
 
 
 LIMITS: tuple[Limit, ...] = (
@@ -64,29 +64,44 @@ LIMITS: tuple[Limit, ...] = (
 )  # fmt: skip
 
 GUARDS: tuple[Guard, ...] = (
-    Guard("every command that reads the config",
-          "a file or cluster folder that leads outside the config folder through a symlink; "
-          "anything but a regular file (a folder, a pipe, a device) where a file is named; "
-          "text that is not UTF-8, holds a NUL byte, several documents, duplicate keys, "
-          "YAML tags or keys that are not text"),
-    Guard("`validate`", "a secret file (a name holding `secret`) that is not sops-encrypted, "
-          "or has values in clear; its errors never quote the file's content"),
-    Guard("`plan-upgrade`", "a `--git-range` ref that starts with `-` (git is also told "
-          "where its options end); a status line without a path; a changed-file list that "
-          "is not UTF-8"),
-    Guard("`deploy`, `deploy-support`", "nothing is deployed from a config that does not "
-          "validate; after a staging hub of a cluster fails, its prod hubs are not tried "
-          "(recorded as skipped); SIGTERM and SIGHUP stop it like Ctrl-C, and the private "
-          "folders holding decrypted secrets and the kubeconfig are removed"),
-    Guard("`deploy --debug`", "the sections of helm's output that print values or manifests "
-          "(`USER-SUPPLIED VALUES`, `COMPUTED VALUES`, `HOOKS`, `MANIFEST`) are withheld for "
-          "a release with secret files; every decrypted value is also hidden in every form "
-          "a program may print it (escaped, quoted, folded, base64)"),
-    Guard("`render`", "a secret file is read by the rules above before sops sees it, and "
-          "an error in it never quotes its content"),
-    Guard("`export-hub`", "a config that does not validate; a secret file that is not fully "
-          "sops-encrypted; a destination that is a symlink, the current folder or one "
-          "holding it, or inside, equal to or holding the config folder; a non-empty "
-          "destination without `--force`. The new folder is swapped into place in one step, "
-          "and what an interrupted export left behind is removed or put back"),
+    Guard("every command that reads the config", (
+        "a file or cluster folder that leads outside the config folder through a symlink",
+        "anything but a regular file (a folder, a pipe, a device) where a file is named",
+        "text that is not UTF-8 or holds a NUL byte",
+        "several YAML documents in one file, duplicate keys, YAML tags, keys that are not text",
+    )),
+    Guard("`validate`", (
+        ("a secret file (a name holding `secret`) that is not sops-encrypted, or has values "
+        "in clear"),
+        "quoting a secret file's content in an error",
+    )),
+    Guard("`plan-upgrade`", (
+        "a `--git-range` ref that starts with `-`; git is also told where its options end",
+        "a status line without a path",
+        "a changed-file list that is not UTF-8, from a file or standard input",
+    )),
+    Guard("`deploy`, `deploy-support`", (
+        "a config that does not validate: nothing is deployed",
+        "a prod hub after a staging hub of its cluster failed: it is recorded as skipped",
+        ("leaving decrypted secrets or the kubeconfig on disk: SIGTERM and SIGHUP stop it "
+        "like Ctrl-C, and its private folders are removed"),
+    )),
+    Guard("`deploy --debug`", (
+        ("printing helm's `USER-SUPPLIED VALUES`, `COMPUTED VALUES`, `HOOKS` and `MANIFEST` "
+        "sections for a release with secret files: they are withheld"),
+        "printing a decrypted value in any form: escaped, quoted, folded or base64",
+    )),
+    Guard("`render`", (
+        "a secret file that breaks the rules above, before sops reads it",
+        "quoting a secret file's content in an error",
+    )),
+    Guard("`export-hub`", (
+        "a config that does not validate",
+        "a secret file that is not fully sops-encrypted",
+        "a destination that is a symlink, the current folder or one holding it",
+        "a destination inside, equal to or holding the config folder",
+        "a non-empty destination without `--force`",
+        ("a half-written export: the new folder is swapped into place in one step, and what "
+        "an interrupted export left behind is removed or put back"),
+    )),
 )  # fmt: skip

@@ -39,6 +39,8 @@ def render_limits_page(*, source_label: str = "deployer/limits.py") -> str:
         ["Limit", "Bounds", "Past it"],
         [[_figure(lim.value, lim.unit), cell(lim.bounds), cell(lim.past_it)] for lim in LIMITS],
     )
-    out += ["## What each command guards against", ""]
-    out += table(["Command", "Guards"], [[cell(g.commands), cell(g.refuses)] for g in GUARDS])
+    out += ["## What each command refuses", ""]
+    for guard in GUARDS:
+        out += [f"### {guard.commands[:1].upper()}{guard.commands[1:]}", ""]
+        out += [f"- {item}" for item in guard.refuses] + [""]
     return "\n".join(out).rstrip() + "\n"
