@@ -23,12 +23,14 @@ from tools.audit._report import (
     MARKDOWN_MARKER,
     escape_data,
     escape_property,
+    headline,
     render,
     render_github,
     render_json,
     render_markdown,
     render_text,
 )
+from tools.audit.sphinxext import render_health_page
 
 DATA = Path(__file__).parent / "data" / "audit"
 FAILING = frozenset({Verdict.MISFILED, Verdict.MIXED})
@@ -136,7 +138,10 @@ def test_json_page_details(result):
 def test_markdown_is_a_pull_request_comment(result):
     comment = render_markdown(result, FAILING)
     assert comment.startswith(MARKDOWN_MARKER + "\n")
-    assert "**2 of 20 page(s) need attention** (fails on: misfiled, mixed)." in comment
+    assert (
+        "**6 of 20 page(s) have findings:** 1 misfiled, 1 mixed, 1 unclear, 3 undeclared."
+    ) in comment
+    assert "**Failed** on misfiled/mixed: 2 page(s)." in comment
     assert "| verdict | pages |" in comment
     assert "| mixed | 1 |" in comment
     assert "### Findings" in comment
@@ -151,7 +156,35 @@ def test_markdown_escapes_table_cells(result):
         if line.startswith("| `"):
             cells = re.split(r"(?<!\\)\|", line)
             assert len(cells) == 6, line  # page, line, verdict, message between 5 pipes
-    assert "No failing findings on 20 page(s)." in comment
+    # Without --fail-on the findings are still counted; only the exit status changes.
+    assert "**6 of 20 page(s) have findings:**" in comment
+    assert "Failed" not in comment
+    assert "Passed" not in comment
+
+
+def test_without_failing_pages_the_comment_says_the_run_passed(result):
+    comment = render_markdown(result, frozenset({Verdict.UNREADABLE}))
+    assert "Passed: no page is unreadable, the verdicts this run fails on." in comment
+    assert "**6 of 20 page(s) have findings:**" in comment
+
+
+@pytest.mark.parametrize("fail_on", [frozenset(), FAILING, frozenset(Verdict)])
+def test_every_format_gives_the_same_figures(result, fail_on):
+    """Text, GitHub, Markdown and the health page share one headline; JSON holds its counts."""
+    line = headline(result)
+    shown = {
+        "text": render_text(result, fail_on).splitlines()[-1],
+        "github": render_github(result, fail_on).splitlines()[-1],
+        "markdown": render_markdown(result, fail_on).splitlines()[-1],
+        "health": render_health_page(result, "<svg/>", svg_name="compass.svg"),
+    }
+    for name, text in shown.items():
+        assert line in text, name
+    summary = json.loads(render_json(result, fail_on))["summary"]
+    counts = ", ".join(f"{n} {v}" for v, n in summary["verdicts"].items() if n)
+    assert f"{summary['pages']} page(s): {counts} ({summary['accepted']} accepted)" in line
+    assert f"; {len(result.gaps)} gap(s)" in line
+    assert summary["failed"] == any(p.verdict in fail_on for p in result.pages)
 
 
 # --------------------------------------------------------------------------- GitHub

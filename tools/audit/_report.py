@@ -24,6 +24,8 @@ __all__ = [
     "MARKDOWN_MARKER",
     "escape_data",
     "escape_property",
+    "fail_status",
+    "headline",
     "render",
     "render_github",
     "render_json",
@@ -52,16 +54,36 @@ def _findings(page: PageResult) -> Iterator[tuple[int, str, str]]:
     yield from sorted(rows, key=lambda row: row[0])
 
 
-def _summary_line(result: AuditResult, fail_on: Collection[Verdict]) -> str:
+def headline(result: AuditResult) -> str:
+    """Return the figures every format shows alike: pages by verdict, accepted pages, gaps.
+
+    ``20 page(s): 16 ok, 1 misfiled, 1 mixed, 2 undeclared (2 accepted); 4 gap(s)``.
+    It does not depend on ``--fail-on``: that decides only the exit status.
+    """
     summary = result.summary()
     counts = ", ".join(f"{n} {v}" for v, n in summary["verdicts"].items() if n)
     accepted = f" ({summary['accepted']} accepted)" if summary["accepted"] else ""
-    failing = [p for p in result.pages if p.verdict in fail_on]
-    status = f"; FAILED: {len(failing)} page(s) {'/'.join(sorted(fail_on))}" if failing else ""
-    return (
-        f"{summary['pages']} page(s): {counts or 'none'}{accepted}; {len(result.gaps)} gap(s); "
-        f"{summary['duration']:.2f} s{status}"
-    )
+    return f"{summary['pages']} page(s): {counts or 'none'}{accepted}; {len(result.gaps)} gap(s)"
+
+
+def _failing(result: AuditResult, fail_on: Collection[Verdict]) -> tuple[str, int]:
+    """Return the verdicts failed on (``misfiled/mixed``) and how many pages have one."""
+    names = "/".join(v.value for v in Verdict if v in fail_on)
+    return names, sum(1 for p in result.pages if p.verdict in fail_on)
+
+
+def fail_status(result: AuditResult, fail_on: Collection[Verdict]) -> str:
+    """Say which verdicts the run fails on and whether it failed ("" without ``--fail-on``)."""
+    if not fail_on:
+        return ""
+    names, failing = _failing(result, fail_on)
+    return f"FAILED: {failing} page(s) {names}" if failing else f"passed: no page {names}"
+
+
+def _summary_line(result: AuditResult, fail_on: Collection[Verdict]) -> str:
+    status = fail_status(result, fail_on)
+    duration = f"{result.summary()['duration']:.2f} s"
+    return "; ".join(part for part in (headline(result), duration, status) if part)
 
 
 # --------------------------------------------------------------------------- text
@@ -203,15 +225,23 @@ def _cell(text: str) -> str:
 def render_markdown(result: AuditResult, fail_on: Collection[Verdict] = ()) -> str:
     """Return a pull-request comment: marker, summary table, findings, gaps folded away."""
     summary = result.summary()
-    failing = [p for p in result.pages if p.verdict in fail_on]
+    flagged = {v: n for v, n in summary["verdicts"].items() if n and v != Verdict.OK}
     out = [MARKDOWN_MARKER, "## Diátaxis audit", ""]
-    if failing:
+    if flagged:
+        counts = ", ".join(f"{n} {v}" for v, n in flagged.items())
         out.append(
-            f"**{len(failing)} of {summary['pages']} page(s) need attention** "
-            f"(fails on: {', '.join(sorted(fail_on))}).",
+            f"**{sum(flagged.values())} of {summary['pages']} page(s) have findings:** {counts}."
         )
     else:
-        out.append(f"No failing findings on {summary['pages']} page(s).")
+        out.append(f"No findings on {summary['pages']} page(s).")
+    if fail_on:
+        names, failing = _failing(result, fail_on)
+        out += [
+            "",
+            f"**Failed** on {names}: {failing} page(s)."
+            if failing
+            else f"Passed: no page is {names}, the verdicts this run fails on.",
+        ]
     out += ["", "| verdict | pages |", "|---|---:|"]
     out += [f"| {v} | {n} |" for v, n in summary["verdicts"].items()]
     out += ["", "| | " + " | ".join(CATEGORIES) + " | none |", "|---|" + "---:|" * 5]

@@ -84,6 +84,7 @@ def render_health_page(result: AuditResult, svg: str, *, svg_name: str) -> str:
     """Return the MyST source of the documentation-health page for *result*."""
     from tools.audit._declared import CATEGORIES  # noqa: PLC0415 - lazy, see module docstring
     from tools.audit._gaps import GAP_KINDS, GAP_MEANINGS  # noqa: PLC0415
+    from tools.audit._report import headline  # noqa: PLC0415
 
     summary = result.summary()
     lines = [
@@ -103,6 +104,8 @@ def render_health_page(result: AuditResult, svg: str, *, svg_name: str) -> str:
         ),
         "",
         "## Summary",
+        "",
+        f"{headline(result)}.",
         "",
         "| verdict | pages |",
         "| --- | ---: |",
