@@ -195,7 +195,13 @@ def test_unknown_front_matter_is_a_problem_and_the_folder_still_counts(value, pr
 
 @pytest.mark.parametrize(
     ("rel", "landing"),
-    [("how-to/index.md", True), ("reference/README.md", True), ("index.md", False)],
+    [
+        ("how-to/index.md", True),
+        ("reference/README.md", True),
+        ("index.md", True),
+        ("how-to/indexing.md", False),
+        ("notes.md", False),
+    ],
 )
 def test_landing_pages(rel, landing):
     assert declared_category(PurePosixPath(rel), {}).landing is landing

@@ -139,7 +139,7 @@ def test_markdown_is_a_pull_request_comment(result):
     comment = render_markdown(result, FAILING)
     assert comment.startswith(MARKDOWN_MARKER + "\n")
     assert (
-        "**6 of 20 page(s) have findings:** 1 misfiled, 1 mixed, 1 unclear, 3 undeclared."
+        "**5 of 20 page(s) have findings:** 1 misfiled, 1 mixed, 1 unclear, 2 undeclared."
     ) in comment
     assert "**Failed** on misfiled/mixed: 2 page(s)." in comment
     assert "| verdict | pages |" in comment
@@ -157,7 +157,7 @@ def test_markdown_escapes_table_cells(result):
             cells = re.split(r"(?<!\\)\|", line)
             assert len(cells) == 6, line  # page, line, verdict, message between 5 pipes
     # Without --fail-on the findings are still counted; only the exit status changes.
-    assert "**6 of 20 page(s) have findings:**" in comment
+    assert "**5 of 20 page(s) have findings:**" in comment
     assert "Failed" not in comment
     assert "Passed" not in comment
 
@@ -165,7 +165,7 @@ def test_markdown_escapes_table_cells(result):
 def test_without_failing_pages_the_comment_says_the_run_passed(result):
     comment = render_markdown(result, frozenset({Verdict.UNREADABLE}))
     assert "Passed: no page is unreadable, the verdicts this run fails on." in comment
-    assert "**6 of 20 page(s) have findings:**" in comment
+    assert "**5 of 20 page(s) have findings:**" in comment
 
 
 @pytest.mark.parametrize("fail_on", [frozenset(), FAILING, frozenset(Verdict)])
@@ -286,3 +286,14 @@ def test_compass_places_quadrants_by_the_axes():
 def test_compass_is_deterministic():
     points = [CompassPoint(f"p{i}.md", "how-to", "how-to", 0.1 * i, -0.1 * i) for i in range(9)]
     assert compass_svg(points) == compass_svg(list(reversed(points)))
+
+
+def test_the_health_page_lists_landing_pages_apart(result):
+    page = render_health_page(result, "<svg/>", svg_name="compass.svg")
+    judged, _, rest = page.partition("## Landing pages")
+    landing = rest.partition("\n## ")[0]
+    names = [p.docname for p in result.pages if p.landing]
+    assert names
+    for name in names:
+        assert f"{{doc}}`/{name}`" in landing
+        assert f"{{doc}}`/{name}`" not in judged.partition("## Pages")[2]

@@ -30,8 +30,8 @@ verdicts: ok, misfiled (reads confidently as another category), mixed (a section
 reads as another category), unclear (no category stands out), undeclared (no
 category folder or front matter; information), unreadable (binary, not UTF-8,
 too large).  A page accepts a verdict with front matter
-`diataxis: {category: how-to, reason: "..."}`.  Landing pages (index, README)
-are never unclear or mixed, and misfiled only when very confidently so.
+`diataxis: {category: how-to, reason: "..."}`.  Landing pages (index, README,
+the root index included) are navigation: always ok, never judged.
 
 exit status: 0 nothing named by --fail-on was found, 1 something was, 2 usage error.
 """

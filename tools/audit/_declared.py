@@ -21,9 +21,9 @@ In reST the same is written as a field list at the top of the page
 (``:diataxis: how-to`` and ``:diataxis-reason: ...``).  A ``reason`` without
 a ``category`` keeps the folder's category.
 
-*Landing pages* (``index`` or ``README`` in a folder) are declared but judged
-leniently: they are navigation, so they are never ``unclear`` or ``mixed``,
-and ``misfiled`` only at a higher confidence.
+*Landing pages* (``index`` or ``README``, in any folder or at the root of the
+tree) are navigation: they keep the category of their folder, if any, and are
+never judged (see :mod:`tools.audit._verdict`).
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def _text(value: Any) -> str | None:  # noqa: ANN401 - YAML values are of any ty
 def declared_category(rel: PurePosixPath, front_matter: Mapping[str, Any]) -> Declared:
     """Return the category the page at *rel* (relative to its tree) declares."""
     category, folder = _folder_category(rel)
-    landing = rel.stem.lower() in _LANDING_STEMS and bool(rel.parts[:-1])
+    landing = rel.stem.lower() in _LANDING_STEMS
     raw = front_matter.get("diataxis") if isinstance(front_matter, Mapping) else None
     reason = _text(front_matter.get("diataxis-reason", front_matter.get("diataxis_reason")))
     source = "folder" if category else ""

@@ -23,8 +23,9 @@ in one place.  The verdicts:
 
 A page whose front matter gives a ``reason`` is reported ``ok`` with the
 verdict it would have had and the reason ("accepted").  Landing pages
-(``index``/``README``) are never ``unclear`` or ``mixed``, and ``misfiled``
-only at ``landing_misfiled`` confidence.
+(``index``/``README``, the tree's root index included) are signposts: they
+cannot move out of their folder and need not read as one category, so they
+are always ``ok``, with no finding.
 """
 
 from __future__ import annotations
@@ -87,8 +88,6 @@ class Thresholds:
     unclear: float = 0.15
     #: a section predicted ≠ declared with at least this confidence → mixed.
     mixed: float = 0.8
-    #: a landing page is misfiled only at this confidence.
-    landing_misfiled: float = 0.85
     #: sections with fewer words are too short to judge on their own.
     section_min_words: int = 80
 
@@ -193,7 +192,7 @@ def _mixed(
     ]
 
 
-def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
+def judge(
     declared: Declared,
     classification: ClassificationLike,
     sections: Sequence[SectionResult],
@@ -208,6 +207,8 @@ def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
     predicted = classification.predicted
     confidence = classification.confidence
     declared_as = declared.category
+    if declared.landing:
+        return Judgement(Verdict.OK, ())
     if declared_as is None:
         message = (
             f"no category declared (no category folder, no `diataxis:` front matter); "
@@ -218,10 +219,7 @@ def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
     where = f"folder {declared.folder}/" if declared.source == "folder" else "front matter"
     verdict: Verdict = Verdict.OK
     findings: list[Finding] = []
-    if declared.landing:
-        if predicted != declared_as and confidence >= thresholds.landing_misfiled:
-            verdict = Verdict.MISFILED
-    elif predicted != declared_as and confidence >= thresholds.misfiled:
+    if predicted != declared_as and confidence >= thresholds.misfiled:
         verdict = Verdict.MISFILED
     elif predicted != declared_as:
         verdict = Verdict.UNCLEAR
@@ -256,7 +254,7 @@ def judge(  # noqa: C901 - one branch per verdict reads best as a flat ladder
                 suggested=predicted,
             ),
         )
-    if verdict is Verdict.OK and not declared.landing:
+    if verdict is Verdict.OK:
         findings = _mixed(declared_as, sections, folders, thresholds)
         if findings:
             verdict = Verdict.MIXED

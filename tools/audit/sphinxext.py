@@ -138,7 +138,8 @@ def render_health_page(result: AuditResult, svg: str, *, svg_name: str) -> str:
         "| page | filed as | reads as | confidence | verdict |",
         "| --- | --- | --- | ---: | --- |",
     ]
-    for page in sorted(result.pages, key=lambda p: p.docname):
+    pages = sorted(result.pages, key=lambda p: p.docname)
+    for page in (p for p in pages if not p.landing):
         verdict = page.verdict.value
         if page.accepted is not None:
             verdict = f"ok (accepted {page.accepted.value}: {page.reason})"
@@ -147,6 +148,23 @@ def render_health_page(result: AuditResult, svg: str, *, svg_name: str) -> str:
             f"| {{doc}}`/{page.docname}` | {page.declared or ''} | {page.predicted or ''} "
             f"| {confidence} | {_escape(verdict)} |",
         )
+    landing = [p for p in pages if p.landing]
+    if landing:
+        lines += [
+            "",
+            "## Landing pages",
+            "",
+            (
+                "The root index and the index of each section are navigation: they are listed "
+                "here, not judged."
+            ),
+            "",
+            "| page | filed as | reads as |",
+            "| --- | --- | --- |",
+        ]
+        lines += [
+            f"| {{doc}}`/{p.docname}` | {p.declared or ''} | {p.predicted or ''} |" for p in landing
+        ]
     findings = [(page.docname, finding) for page in result.pages for finding in page.findings]
     if findings:
         lines += ["", "## Findings", ""]

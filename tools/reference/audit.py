@@ -53,7 +53,7 @@ def verdict_thresholds() -> dict[str, list[str]]:
     """Return, for each verdict, the thresholds that decide it.
 
     A threshold decides a verdict when its name contains the verdict's name
-    (``landing_misfiled``) or the verdict's definition in the audit's verdict
+    (``misfiled``) or the verdict's definition in the audit's verdict
     module names it (``section_min_words`` in ``mixed``).
     """
     from tools.audit import THRESHOLDS, Verdict, _verdict  # noqa: PLC0415
