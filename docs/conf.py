@@ -19,15 +19,20 @@ if str(ROOT) not in sys.path:  # the local extensions live in tools/
     sys.path.insert(0, str(ROOT))
 
 from deployer.schemas import SCHEMA_NAMES  # noqa: E402 (after the path is set)
+from tools.reference import audit, limits, planner, validation, workflows  # noqa: E402
 
 project = "hub-deployer"
 author = "The hub-deployer maintainers"
 copyright = "the hub-deployer maintainers"
 language = "en"
 
-GITHUB_USER = "hub-deployer"
-GITHUB_REPO = "hub-deployer"
-GITHUB_URL = f"https://github.com/{GITHUB_USER}/{GITHUB_REPO}"
+#: The repository on GitHub, ``owner/name``: the one setting behind "Edit on GitHub" and the
+#: header's GitHub icon, which are not shown without it.  GitHub Actions sets
+#: ``GITHUB_REPOSITORY``; ``DOCS_GITHUB_REPOSITORY`` overrides it (or sets it for a local build).
+GITHUB_REPOSITORY = os.environ.get("DOCS_GITHUB_REPOSITORY") or os.environ.get(
+    "GITHUB_REPOSITORY", ""
+)
+GITHUB_USER, _, GITHUB_REPO = GITHUB_REPOSITORY.partition("/")
 
 # -- extensions -------------------------------------------------------------------------------
 
@@ -85,16 +90,24 @@ html_last_updated_fmt = None
 html_copy_source = False
 html_show_sourcelink = False
 
-html_context = {
-    "github_user": GITHUB_USER,
-    "github_repo": GITHUB_REPO,
-    "github_version": "main",
-    "doc_path": "docs",
-    "default_mode": "auto",
-}
+html_context = {"default_mode": "auto"}
+if GITHUB_REPO:
+    html_context |= {
+        "github_user": GITHUB_USER,
+        "github_repo": GITHUB_REPO,
+        "github_version": "main",
+        "doc_path": "docs",
+    }
 
 #: The pages the extensions generate (exact names: they override the "**" pattern below).
-GENERATED_PAGES = [*(f"schema-{name}" for name in SCHEMA_NAMES), "cli", "inventory", "docs-health"]
+GENERATED_PAGES = [
+    *(f"schema-{name}" for name in SCHEMA_NAMES),
+    "cli",
+    "inventory",
+    "docs-health",
+    *(Path(module.PAGE).stem for module in (audit, limits, planner, validation, workflows)),
+]
+EDIT_LINK = ["edit-this-page"] if GITHUB_REPO else []
 
 html_theme_options = {
     "navbar_start": ["navbar-logo"],
@@ -102,21 +115,23 @@ html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "navbar_persistent": ["search-button"],
     "header_links_before_dropdown": 4,
-    "use_edit_page_button": True,
+    "use_edit_page_button": bool(GITHUB_REPO),
     "icon_links": [
         {
             "name": "GitHub",
-            "url": GITHUB_URL,
+            "url": f"https://github.com/{GITHUB_REPOSITORY}",
             "icon": "fa-brands fa-github",
             "type": "fontawesome",
         },
-    ],
+    ]
+    if GITHUB_REPO
+    else [],
     "show_toc_level": 2,
     "navigation_with_keys": False,
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
     "secondary_sidebar_items": {
-        "**": ["page-toc", "edit-this-page"],
+        "**": ["page-toc", *EDIT_LINK],
         "index": [],  # the landing page's cards use the full width
         # Generated pages are not in git: editing them on GitHub would lead nowhere.
         **{f"reference/generated/{name}": ["page-toc"] for name in GENERATED_PAGES},

@@ -7,6 +7,7 @@ into a temporary folder); every test then reads the built HTML.
 from __future__ import annotations
 
 import html
+import os
 import re
 import subprocess
 import sys
@@ -30,8 +31,9 @@ pytestmark = pytest.mark.docs_build
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the site once; fail with Sphinx's output if the strict build fails."""
+    """Build the site once, as CI does for a repository; fail with Sphinx's output if it fails."""
     out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "DOCS_GITHUB_REPOSITORY": "example-org/hubs"}
     result = subprocess.run(
         [
             sys.executable,
@@ -52,6 +54,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
         check=False,
         cwd=ROOT,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
