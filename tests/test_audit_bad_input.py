@@ -61,7 +61,7 @@ def test_ten_megabyte_page_is_reported_not_read(tmp_path):
     assert len(text.encode()) > 10_000_000
     _, page = audit_one(tmp_path, "huge.md", text)
     assert page.verdict is Verdict.UNREADABLE
-    assert "more than the audit's limit" in page.findings[0].message
+    assert "is larger than 5,000,000 bytes" in page.findings[0].message
 
 
 def test_broken_front_matter_is_a_note_and_the_page_is_still_read(tmp_path):

@@ -505,7 +505,7 @@ def test_read_file_rejects_non_utf8_and_names_the_line(tmp_path: Path) -> None:
 def test_read_file_rejects_files_over_the_limit_without_reading_them(tmp_path: Path) -> None:
     path = tmp_path / "big.md"
     path.write_text("word " * 2_100_000, encoding="utf-8")  # 10.5 MB
-    with pytest.raises(ReadError, match="more than the audit's limit"):
+    with pytest.raises(ReadError, match="is larger than 5,000,000 bytes"):
         read_file(path)
     assert read_file(path, max_bytes=20_000_000).blocks[0].kind == "paragraph"
 
@@ -546,3 +546,16 @@ def test_read_text_never_raises_and_gives_well_formed_pages(text: str, fmt: str)
         assert 1 <= block.line <= lines
     for warning in page.warnings:
         assert warning.startswith("line ")
+
+
+def test_a_directive_in_a_tilde_fence_is_read_like_the_page():
+    page = read_text("~~~{note}\nRun the [command](x.md).\n~~~\n", fmt="md")
+    kinds = [(b.kind, b.info or b.text) for s in page.sections for b in s.blocks]
+    assert kinds == [("admonition", "note"), ("paragraph", "Run the command.")]
+    assert [link.target for link in page.links] == ["x.md"]
+
+
+def test_a_link_target_may_hold_one_level_of_parentheses():
+    page = read_text("See [Foo](https://example.org/wiki/Foo_(bar)) now.", fmt="md")
+    assert [link.target for link in page.links] == ["https://example.org/wiki/Foo_(bar)"]
+    assert page.sections[0].blocks[0].text == "See Foo now."

@@ -1,19 +1,18 @@
 """Hostile inputs cost time in proportion to their size, never more.
 
-Each test times the same check on an input and on one four times larger (best of
-three runs each) and asserts the larger costs less than eight times as much:
-linear work gives about 4, quadratic 16.  The inputs are large enough that each
-run takes tens of milliseconds, so timer noise does not decide.
+Each test times the same check on an input and on one four times larger (see
+``timing.py``).  The inputs are large enough that each run takes tens of
+milliseconds, so timer noise does not decide.
 """
 
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import yaml
+from timing import LINEAR, growth
 
 from deployer.validate import validate_config
 from deployer.validate._report import format_text
@@ -25,21 +24,6 @@ if TYPE_CHECKING:
 CONFIG = Path(__file__).parent.parent / "config"
 
 
-def _best_of_three(run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(3):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def growth(make: Callable[[int], Callable[[], object]], n: int) -> float:
-    """How much longer the check takes on an input 4 times larger."""
-    small, large = make(n), make(4 * n)
-    return _best_of_three(large) / _best_of_three(small)
-
-
 def test_repeated_items_are_found_in_linear_time():
     validator = _Validator({"type": "array", "uniqueItems": True})
 
@@ -47,7 +31,7 @@ def test_repeated_items_are_found_in_linear_time():
         items: list[object] = [f"user-{i}" for i in range(n)] + list(range(n)) + ["user-0"]
         return lambda: validator_findings(validator, "hub", items)
 
-    assert growth(make, 20_000) < 8  # linear ~4, quadratic ~16
+    assert growth(make, 20_000) < LINEAR
 
 
 def _cluster_with_hubs_sharing_a_domain(root: Path, n: int) -> Path:
@@ -71,7 +55,7 @@ def test_hubs_sharing_one_domain_are_reported_in_linear_time_and_bounded_text(tm
         config = _cluster_with_hubs_sharing_a_domain(tmp_path, n)
         return lambda: validate_config(config)
 
-    assert growth(make, 250) < 8  # linear ~4, quadratic ~16
+    assert growth(make, 250) < LINEAR
     report = validate_config(_cluster_with_hubs_sharing_a_domain(tmp_path, 4000))
     assert not report.ok
     assert len(format_text(report)) < 100_000  # each message names a few hubs and counts the rest

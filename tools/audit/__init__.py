@@ -481,13 +481,14 @@ def _audit_tree(  # noqa: C901, PLR0917 - the steps for one tree, all private
     if options.exclude:
         sources = [s for s in sources if not any(s.rel.match(p) for p in options.exclude)]
     selected = _selector(chosen)
+    inside = _repository(root)
     read: list[tuple[Source, Page | ReadError, Declared, PurePosixPath]] = []
     for source in sources:
         wanted_page = selected(source.path) and (changed is None or source.path in changed)
         if not (options.gaps or wanted_page):
             continue  # without gaps, pages not audited need not be read
         try:
-            page: Page | ReadError = _read(source.path, options.max_bytes)
+            page: Page | ReadError = _read(source.path, options.max_bytes, inside)
         except ReadError as error:
             page = error
         front = page.front_matter if not isinstance(page, ReadError) else {}
@@ -611,11 +612,24 @@ def _no_collections() -> Iterator[None]:
             gc.enable()
 
 
-def _read(path: Path, max_bytes: int) -> Page:
+def _repository(root: Path) -> Path:
+    """Return the repository holding the tree at *root* (the tree itself outside git).
+
+    Pages are read only from inside it: a page may be a symlink to a file
+    elsewhere in the repository (a README included in the docs), never to one
+    outside.
+    """
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return root
+
+
+def _read(path: Path, max_bytes: int, inside: Path) -> Page:
     from tools.audit._reader import read_file  # noqa: PLC0415 - keeps `import tools.audit` light
 
     try:
-        return read_file(path, max_bytes=max_bytes)
+        return read_file(path, max_bytes=max_bytes, inside=inside)
     except ReadError:
         raise
     except (OSError, ValueError, RecursionError) as exc:

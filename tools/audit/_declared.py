@@ -109,6 +109,28 @@ def _folder_category(rel: PurePosixPath) -> tuple[str | None, str]:
     return None, ""
 
 
+def _kind(value: object) -> str:
+    """Name a YAML value's kind as a writer knows it."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number" if isinstance(value, int | float) else f"a {type(value).__name__}"
+
+
+def _reason(value: object) -> tuple[str | None, str | None]:
+    """Return the reason front matter gives, or the problem with it: it must be text."""
+    if value is None or isinstance(value, str):
+        return _text(value), None
+    problem = (
+        f"front matter's reason must be a sentence saying why the page is right as it is, "
+        f"not {_kind(value)}; the reason is ignored"
+    )
+    return None, problem
+
+
 def _text(value: Any) -> str | None:  # noqa: ANN401 - YAML values are of any type
     if value is None:
         return None
@@ -121,14 +143,14 @@ def declared_category(rel: PurePosixPath, front_matter: Mapping[str, Any]) -> De
     category, folder = _folder_category(rel)
     landing = rel.stem.lower() in _LANDING_STEMS
     raw = front_matter.get("diataxis") if isinstance(front_matter, Mapping) else None
-    reason = _text(front_matter.get("diataxis-reason", front_matter.get("diataxis_reason")))
+    given = front_matter.get("diataxis-reason", front_matter.get("diataxis_reason"))
     source = "folder" if category else ""
-    problem: str | None = None
     named: Any = raw
     if isinstance(raw, Mapping):
         named = raw.get("category")
-        reason = _text(raw.get("reason")) or reason
-    elif raw is not None and not isinstance(raw, str):
+        given = raw.get("reason", given)
+    reason, problem = _reason(given)
+    if raw is not None and not isinstance(raw, str | Mapping):
         problem = (
             f"front matter `diataxis` must be a category name or a mapping with "
             f"`category` and `reason`, not {type(raw).__name__}"

@@ -197,8 +197,13 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     """Return the absolute paths of files changed since git *ref* (and untracked new files).
 
     Raises :class:`~tools.audit._errors.AuditUsageError` with git's message when
-    *cwd* is not in a git work tree or *ref* is unknown.
+    *cwd* is not in a git work tree or *ref* is unknown, and for a *ref* that
+    starts with ``-``, which git could take for an option (git is also told
+    where its options end).
     """
+    if ref.startswith("-"):
+        msg = f"--changed-from {ref!r}: a git ref cannot start with '-'; give a branch or commit"
+        raise AuditUsageError(msg)
 
     def git(*args: str) -> str:
         try:
@@ -215,6 +220,6 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
         return done.stdout
 
     top = Path(git("rev-parse", "--show-toplevel").strip())
-    names = git("diff", "--name-only", "--no-renames", ref, "--").splitlines()
+    names = git("diff", "--name-only", "--no-renames", "--end-of-options", ref, "--").splitlines()
     names += git("ls-files", "--others", "--exclude-standard", "--full-name").splitlines()
     return {(top / name).absolute() for name in names if name}

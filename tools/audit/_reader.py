@@ -32,17 +32,17 @@ blocks of its content.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
+from tools._safe import UnsafeInputError, load_yaml, read_regular
 from tools.audit._errors import ReadError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
 __all__ = [
@@ -230,15 +230,23 @@ _MAX_DEPTH = 40
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 # Each pattern starts with a plain character (its lookbehind, if any, comes after it), so the
 # regular expression engine can skip to the places where that character is.
-_MD_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(([^)\n]*)\)")
-_MD_LINK = re.compile(r"\[((?:`[^`]*`|[^\]`])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*)?\)")
-_MD_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[([^\]\n]*)\]")
+# No part may run over the next opening bracket ("[", "<"): an opening never closed then
+# costs one scan to that bracket, not one to the end of the text, and reading stays linear.
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\(([^()\[\n]*)\)")
+_MD_LINK = re.compile(
+    r"""\[ ((?:`[^`]*` | [^\[\]`])*) \]                 # [text]: code spans may hold brackets
+        \( \s* <? ((?:[^()\[\s<>] | \([^()\s]*\))*) >?  # (target), with one level of (…)
+        (?:\s+["'][^()\[]*)? \)                        # and an optional "title"
+    """,
+    re.VERBOSE,
+)
+_MD_REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[([^\[\]\n]*)\]")
 _MYST_ROLE = re.compile(r"\{([A-Za-z][\w:.+-]*)\}`([^`]*)`")
 _RST_ROLE = re.compile(r":(?<![\w`]:)([A-Za-z][\w:.+-]*):`([^`]*)`")
 _RST_LINK = re.compile(r"`(?<!``)([^`<]*?)\s*<([^`>]*)>`_{1,2}")
 _RST_NAMED = re.compile(r"`(?<![`\w]`)([^`]+)`_{1,2}(?!\w)")
 _RST_LITERAL = re.compile(r"``([^`]+)``")
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>")
+_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^<>\s]*)>")
 _BARE_URL = re.compile(r"(?:https?|ftp)(?<![(<\w]https)(?<![(<\w]http)(?<![(<\w]ftp)://[^\s)>\]]+")
 _TEXT_TARGET = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.DOTALL)
 
@@ -257,18 +265,34 @@ class _State:
     front: dict[str, Any] = field(default_factory=dict)
 
 
-def _line_of(text: str, pos: int, line: int) -> int:
-    return line + text.count("\n", 0, pos)
+class _Lines:
+    """The line of each position of one text, counted on from the last position asked.
+
+    Matches come in order, so every newline is counted once, whatever the
+    number of links on the way.
+    """
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.text, self.first_line = text, first_line
+        self.pos, self.line = 0, first_line
+
+    def at(self, pos: int) -> int:
+        """Return the line of *pos*."""
+        if pos < self.pos:  # not in order after all: count from the start again
+            self.pos, self.line = 0, self.first_line
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
 
 
-def _role(state: _State, name: str, content: str, *, pos: int, text: str, line: int) -> str:
+def _role(state: _State, name: str, content: str, *, line: int) -> str:
     """Record a role as a link when it is a cross-reference; return the text a reader sees."""
     short = name.rsplit(":", 1)[-1]
     m = _TEXT_TARGET.match(content)
     shown, target = (m.group(1), m.group(2)) if m else ("", content)
     if short in _TARGET_ROLES:
         kind = "doc" if short == "doc" else "ref"
-        state.links.append(Link(target.strip(), shown, _line_of(text, pos, line), kind))
+        state.links.append(Link(target.strip(), shown, line, kind))
         return shown
     if short in _TEXT_ROLES:
         return shown or content
@@ -290,86 +314,80 @@ def _role(state: _State, name: str, content: str, *, pos: int, text: str, line: 
         "program",
         "setting",
     }:
-        state.links.append(Link(target.strip(), shown, _line_of(text, pos, line), "role"))
+        state.links.append(Link(target.strip(), shown, line, "role"))
         if not shown:
             shown = content.lstrip("~!.")
             if content[:1] == "~":
                 shown = shown.rsplit(".", 1)[-1]
         return f"`{shown}`"
     if m:  # an unknown role written as `text <target>`: keep the target for the audit
-        state.links.append(Link(target.strip(), shown, _line_of(text, pos, line), "role"))
+        state.links.append(Link(target.strip(), shown, line, "role"))
     # code, kbd, command, file, samp, literal and unknown roles: their content is shown as code.
     return f"`{shown or content}`"
 
 
-def _inline(state: _State, text: str, line: int) -> str:  # noqa: C901, PLR0912 - one small closure per markup
+def _inline(state: _State, text: str, line: int) -> str:  # noqa: C901 - one small closure per markup
     """Replace inline markup by the text a reader sees; record links."""
     if "`" not in text and "[" not in text and "<" not in text and "://" not in text:
         return text
     links = state.links
-    # each closure is made only when its markup occurs (most text has little markup)
+    lines = _Lines(text, line)  # made again after each substitution, which changes the text
 
     def role(m: re.Match[str]) -> str:
-        return _role(state, m.group(1), m.group(2), pos=m.start(), text=text, line=line)
+        return _role(state, m.group(1), m.group(2), line=lines.at(m.start()))
+
+    def md_link(m: re.Match[str]) -> str:
+        target = m.group(2)
+        kind = "url" if _SCHEME.match(target) else "md"
+        links.append(Link(target, m.group(1), lines.at(m.start()), kind))
+        return m.group(1)
+
+    def md_ref(m: re.Match[str]) -> str:
+        links.append(Link(m.group(2) or m.group(1), m.group(1), lines.at(m.start()), "md"))
+        return m.group(1)
+
+    def rst_link(m: re.Match[str]) -> str:
+        target = m.group(2).strip()
+        kind = "url" if _SCHEME.match(target) else "ref"
+        links.append(Link(target, m.group(1), lines.at(m.start()), kind))
+        return m.group(1)
+
+    def rst_named(m: re.Match[str]) -> str:
+        links.append(Link(m.group(1), m.group(1), lines.at(m.start()), "ref"))
+        return m.group(1)
+
+    def autolink(m: re.Match[str]) -> str:
+        links.append(Link(m.group(1), "", lines.at(m.start()), "url"))
+        return ""
+
+    def substitute(
+        pattern: re.Pattern[str], replacement: Callable[[re.Match[str]], str] | str
+    ) -> None:
+        nonlocal text, lines
+        lines = _Lines(text, line)
+        text = pattern.sub(replacement, text)
 
     if state.fmt == "md":
-        if "[" in text:
-            if "![" in text:
-                text = _MD_IMAGE.sub("", text)
-            if "](" in text:
-
-                def md_link(m: re.Match[str]) -> str:
-                    target = m.group(2)
-                    kind = "url" if _SCHEME.match(target) else "md"
-                    links.append(Link(target, m.group(1), _line_of(text, m.start(), line), kind))
-                    return m.group(1)
-
-                text = _MD_LINK.sub(md_link, text)
-            if "][" in text:
-
-                def md_ref(m: re.Match[str]) -> str:
-                    links.append(
-                        Link(
-                            m.group(2) or m.group(1),
-                            m.group(1),
-                            _line_of(text, m.start(), line),
-                            "md",
-                        )
-                    )
-                    return m.group(1)
-
-                text = _MD_REF_LINK.sub(md_ref, text)
+        if "![" in text:
+            substitute(_MD_IMAGE, "")
+        if "](" in text:
+            substitute(_MD_LINK, md_link)
+        if "][" in text:
+            substitute(_MD_REF_LINK, md_ref)
         if "}`" in text:
-            text = _MYST_ROLE.sub(role, text)
+            substitute(_MYST_ROLE, role)
     elif "`" in text:
-        text = _RST_ROLE.sub(role, text)
+        substitute(_RST_ROLE, role)
         if ">`_" in text:
-
-            def rst_link(m: re.Match[str]) -> str:
-                target = m.group(2).strip()
-                kind = "url" if _SCHEME.match(target) else "ref"
-                links.append(Link(target, m.group(1), _line_of(text, m.start(), line), kind))
-                return m.group(1)
-
-            text = _RST_LINK.sub(rst_link, text)
+            substitute(_RST_LINK, rst_link)
         if "`_" in text:
-
-            def rst_named(m: re.Match[str]) -> str:
-                links.append(Link(m.group(1), m.group(1), _line_of(text, m.start(), line), "ref"))
-                return m.group(1)
-
-            text = _RST_NAMED.sub(rst_named, text)
+            substitute(_RST_NAMED, rst_named)
         if "``" in text:
-            text = _RST_LITERAL.sub(r"`\1`", text)
+            substitute(_RST_LITERAL, r"`\1`")
     if "<" in text:
-
-        def autolink(m: re.Match[str]) -> str:
-            links.append(Link(m.group(1), "", _line_of(text, m.start(), line), "url"))
-            return ""
-
-        text = _AUTOLINK.sub(autolink, text)
+        substitute(_AUTOLINK, autolink)
     if "://" in text:
-        text = _BARE_URL.sub("", text)
+        substitute(_BARE_URL, "")
     return text
 
 
@@ -672,7 +690,7 @@ class _MdScanner:
                 f"line {op.line}: the {op.char * op.count}{{{op.name}}} fence is never closed"
             )
 
-    def open_fence(self, fence: str, info: str, i: int, lineno: int) -> int:  # noqa: C901, PLR0912 - fence kinds
+    def open_fence(self, fence: str, info: str, i: int, lineno: int) -> int:  # noqa: C901, PLR0912, PLR0915 - fence kinds
         """Handle an opening fence at line index ``i - 1``; return the next index to read."""
         state = self.state
         char, count = fence[0], len(fence)
@@ -717,8 +735,11 @@ class _MdScanner:
             state.warnings.append(f"line {lineno}: the {fence} fence is never closed")
         if name == "eval-rst":
             _RstScanner(state, _dedent(body), lineno + 1, 1).run()
-        elif name:
+        elif name in _RAW_DIRECTIVES:
             _raw_directive(state, name, arg, body, line=lineno, content_line=lineno + 1)
+        elif name:  # a directive fenced with ~~~: its content reads like the page's
+            _add(state, "admonition" if name in _ADMONITIONS else "directive", arg, lineno, 0, name)
+            _MdScanner(state, body, lineno + 1).run()
         elif char == ":":
             _add(state, "paragraph", "\n".join(body), lineno + 1)
         else:
@@ -976,7 +997,9 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, Any], str | None, int]:  
         if lines[j].rstrip() in {"---", "..."}:
             source = "\n".join(lines[1:j])
             try:
-                data = yaml.load(source, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+                data = load_yaml(source)
+            except UnsafeInputError as exc:
+                return {}, f"line 1: front matter refused: {exc}", j + 1
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f"line {mark.line + 2}" if mark is not None else "line 1"
@@ -995,9 +1018,6 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, Any], str | None, int]:  
                 )
             return {str(k): v for k, v in data.items()}, None, j + 1
     return {}, "line 1: front matter opened with '---' is never closed with '---'", 0
-
-
-_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _sections(blocks: list[Block]) -> tuple[Section, ...]:
@@ -1065,25 +1085,18 @@ def read_text(text: str, *, fmt: str, path: Path | None = None) -> Page:
 _FORMATS = {".md": "md", ".markdown": "md", ".rst": "rst", ".rest": "rst", ".txt": "txt"}
 
 
-def read_file(path: Path, *, max_bytes: int = 5_000_000) -> Page:
+def read_file(path: Path, *, max_bytes: int = 5_000_000, inside: Path | None = None) -> Page:
     """Read the page at *path* (format from its suffix; unknown suffixes are read as MyST).
 
     Raises :class:`~tools.audit._errors.ReadError` when the file cannot be read
-    as a page: an OS error, larger than *max_bytes* (not read at all), binary
-    (contains NUL bytes) or not valid UTF-8 (a BOM is allowed).
+    as a page: outside *inside* (through a symlink), not a regular file (a pipe
+    or a device), larger than *max_bytes* (at most that much is read), binary
+    (contains NUL bytes) or not valid UTF-8 (a BOM is allowed), or an OS error.
     """
     try:
-        with open(path, "rb") as file:  # noqa: PTH123 - one open and fstat, no Path machinery
-            size = os.fstat(file.fileno()).st_size
-            if size > max_bytes:
-                msg = (
-                    f"the file is {size:,} bytes, more than the audit's limit of {max_bytes:,};"
-                    " split it into smaller pages or exclude it"
-                )
-                raise ReadError(path, msg)
-            data = file.read()
-    except OSError as exc:
-        raise ReadError(path, f"cannot be read ({exc.strerror or exc})") from exc
+        data = read_regular(path, limit=max_bytes, inside=inside)
+    except UnsafeInputError as exc:
+        raise ReadError(path, str(exc)) from None
     if b"\0" in data:
         raise ReadError(path, "is a binary file (it contains NUL bytes), not a text page")
     try:
