@@ -255,3 +255,29 @@ def test_pages_of_every_kind_read_as_their_kind(site):
     read = {page["path"]: (page["predicted"], page["verdict"]) for page in pages}
     expected = {str(path): (kind, "ok") for path, kind in created.items()}
     assert read == expected
+
+
+def test_pages_started_at_the_same_time_all_reach_the_toctree(site):
+    titles = [f"Rotate secret number {i}" for i in range(8)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tools.new_page", "how-to", title, "--docs", str(site / "docs")],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for title in titles
+    ]
+    errors = [run.communicate(timeout=60)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * 8, errors
+    index = (site / "docs" / "how-to" / "index.md").read_text(encoding="utf-8")
+    for i in range(8):
+        assert f"\nrotate-secret-number-{i}\n" in index
+
+
+@pytest.mark.parametrize("title", ["Fix \udcff thing", "Fix\tthing", "Fix\x1bthing"])
+def test_a_title_that_is_not_plain_text_is_refused(site, capsys, title):
+    assert main(["how-to", title, "--docs", str(site / "docs")]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text, or control characters" in err
+    assert not list((site / "docs" / "how-to").glob("fix*"))

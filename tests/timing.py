@@ -1,4 +1,4 @@
-"""How the cost of a check grows with its input: linear work grows 4 times on a 4 times larger one."""
+"""How the cost of a check grows with its input: linear work costs 4 times more on 4 times more."""
 
 from __future__ import annotations
 

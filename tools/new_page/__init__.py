@@ -10,7 +10,10 @@ is never overwritten.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import fnmatch
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from deployer._fs import write_if_changed
 from deployer.errors import DeployerError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 __all__ = [
@@ -115,6 +119,14 @@ def render_page(kind: str, title: str) -> str:
     if not title.strip() or "\n" in title:
         msg = "the title must be one non-empty line"
         raise UsageError(msg)
+    if not title.isprintable() or any("\ud800" <= c <= "\udfff" for c in title):
+        raw = title.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in raw)
+        msg = (
+            f"the title '{shown}' holds bytes that are not UTF-8 text, or control "
+            "characters: type it again as plain text"
+        )
+        raise UsageError(msg)
     slug = slugify(title, kind)
     values = {
         "title": title.strip(),
@@ -188,6 +200,8 @@ def create_page(docs: Path, kind: str, title: str) -> NewPage:
     :class:`~deployer.errors.UsageError` for an unknown kind or an unusable
     title, and :class:`~deployer.errors.DeployerError` when the section has
     no readable ``index.md``.  Nothing is written when any of these is raised.
+    Runs at the same time on one folder take turns (a lock on the folder),
+    so every page they write reaches the toctree.
     """
     kind = kind_of(kind)
     text = render_page(kind, title)
@@ -195,22 +209,34 @@ def create_page(docs: Path, kind: str, title: str) -> NewPage:
     entry = slugify(title, kind)
     page = folder / f"{entry}.md"
     index = folder / "index.md"
-    if page.exists():
-        msg = f"{page} already exists; it was left as it is (choose another title or edit it)"
-        raise PageExistsError(msg)
     if not index.is_file():
         msg = (
             f"{index} does not exist: {docs} is not a Diátaxis docs folder with a "
             f"{FOLDERS[kind]}/ section (python -m tools.quickstart lays out one)"
         )
         raise DeployerError(msg)
-    try:
-        index_text = index.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"{index}: cannot be read as UTF-8 text ({exc})"
-        raise UsageError(msg) from exc
-    new_index = add_to_toctree(index_text, entry)
-    write_if_changed(page, text)
-    if new_index is not None:
-        write_if_changed(index, new_index)
+    with _locked(folder):
+        if page.exists():
+            msg = f"{page} already exists; it was left as it is (choose another title or edit it)"
+            raise PageExistsError(msg)
+        try:
+            index_text = index.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"{index}: cannot be read as UTF-8 text ({exc})"
+            raise UsageError(msg) from exc
+        new_index = add_to_toctree(index_text, entry)
+        write_if_changed(page, text)
+        if new_index is not None:
+            write_if_changed(index, new_index)
     return NewPage(page, index, entry, toctree_changed=new_index is not None)
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on *folder* (released when the process ends, whatever happens)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
