@@ -7,7 +7,7 @@ import re
 import runpy
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -195,3 +195,18 @@ def test_a_name_over_several_lines_is_refused(tmp_path, capsys):
     assert main([str(tmp_path / "x"), "--project", "two\nlines"]) == 2
     assert "one non-empty line" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize(
+    "project",
+    ['X"""+1+"""', "X'''+1+'''", "back\\slash\\", 'quote " and \\"', "Ünïcødé ✓"],
+)
+def test_any_project_name_gives_python_files_that_compile(project):
+    files = render_site(project, f"{project} authors", year=2026)
+    sources = {path: text for path, text in files.items() if path.suffix == ".py"}
+    assert sources
+    for path, text in sources.items():
+        compile(text, str(path), "exec")  # raises SyntaxError on a name that broke out
+    conf: dict[str, object] = {}
+    exec(compile(files[PurePosixPath("docs/conf.py")], "conf.py", "exec"), conf)  # noqa: S102
+    assert conf["project"] == project

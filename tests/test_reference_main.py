@@ -110,3 +110,41 @@ def test_no_rules_leaves_the_rule_pages_out(tmp_path: Path) -> None:
     args += ["--workflows-dir", none]
     assert main([*args, str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["schema-shop.md"]
+
+
+def _shop_only(tmp_path: Path, out: Path) -> list[str]:
+    none = str(tmp_path / "none")
+    return ["--schema", SHOP, "--cli", "", "--no-rules", "--config-dir", none,
+            "--workflows-dir", none, str(out)]  # fmt: skip
+
+
+def test_an_outdir_that_is_a_file_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    out.write_text("mine", encoding="utf-8")
+    expected = f"error: {out} is not a folder: give the folder the pages go in\n"
+    for check in ([], ["--check"]):
+        assert main([*check, *_shop_only(tmp_path, out)]) == 1
+        assert capsys.readouterr().err == expected
+    assert out.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_folder_where_a_page_goes_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "out" / "schema-shop.md").mkdir(parents=True)
+    assert main(_shop_only(tmp_path, tmp_path / "out")) == 1
+    err = capsys.readouterr().err
+    assert (
+        "schema-shop.md is in the way of a generated page (it is not a file): move it away" in err
+    )
+
+
+def test_pages_that_are_not_ours_are_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "notes.md").mkdir(parents=True)  # a folder named like a page
+    (out / "latin1.md").write_bytes("caf\xe9".encode("latin-1"))  # not UTF-8
+    assert main(_shop_only(tmp_path, out)) == 0
+    assert main(["--check", *_shop_only(tmp_path, out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["latin1.md", "notes.md", "schema-shop.md"]

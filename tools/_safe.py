@@ -69,10 +69,11 @@ def read_regular(path: Path, *, limit: int, inside: Path | None = None) -> bytes
     except OSError as exc:
         msg = f"cannot be read ({exc.strerror or exc})"
         raise UnsafeInputError(msg) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        msg = "is not a regular file (a pipe, a device or a folder): give a file"
+        raise UnsafeInputError(msg)
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            msg = "is not a regular file (a pipe, a device or a folder): give a file"
-            raise UnsafeInputError(msg)
         try:
             data = handle.read(limit + 1)
         except OSError as exc:

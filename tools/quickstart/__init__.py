@@ -80,6 +80,11 @@ def _python_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _docstring_text(value: str) -> str:
+    """Return ``value`` as it may stand inside a triple-quoted Python docstring."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def render_site(
     project: str, author: str, *, audit_source: str = "", year: int | None = None
 ) -> dict[PurePosixPath, str]:
@@ -93,6 +98,7 @@ def render_site(
         "project": project,
         "author": author,
         "project_py": _python_string(project),
+        "project_doc": _docstring_text(project),
         "author_py": _python_string(author),
         "copyright_py": _python_string(copyright_text),
         "audit_source": _python_string(audit_source),

@@ -90,14 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     except DeployerError as exc:  # a schema that cannot be documented, an invalid config
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return exc.exit_code
-    if args.check:
-        stale = stale_pages(args.outdir, pages)
-        for path in stale:
-            print(f"stale: {path}", file=sys.stderr)  # noqa: T201
-        if stale:
-            print("Run `python -m tools.reference OUTDIR` to regenerate.", file=sys.stderr)  # noqa: T201
-        return 1 if stale else 0
-    for path in write_pages(args.outdir, pages):
+    try:
+        if args.check:
+            stale = stale_pages(args.outdir, pages)
+            for path in stale:
+                print(f"stale: {path}", file=sys.stderr)  # noqa: T201
+            if stale:
+                print("Run `python -m tools.reference OUTDIR` to regenerate.", file=sys.stderr)  # noqa: T201
+            return 1 if stale else 0
+        written = write_pages(args.outdir, pages)
+    except DeployerError as exc:  # OUTDIR is a file, or a folder stands where a page goes
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        return exc.exit_code
+    except OSError as exc:
+        print(f"error: cannot write into {args.outdir}: {exc.strerror}", file=sys.stderr)  # noqa: T201
+        return 1
+    for path in written:
         print(f"wrote {path}")  # noqa: T201
     return 0
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deployer._fs import write_if_changed
+from tools._safe import UnsafeInputError, read_regular
+from tools.reference._errors import GenerationError
 from tools.reference._markdown import is_generated
 
 if TYPE_CHECKING:
@@ -123,18 +125,52 @@ def _rule_pages() -> dict[str, str]:
     }
 
 
+#: The most read of a page already in OUTDIR: generated pages are well below it.
+_MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+
+def _current(path: Path) -> str | None:
+    """Return the text of the page at *path*; ``None`` when it is not a readable text file.
+
+    A folder, a pipe, a file too large or not UTF-8 is not a page this
+    generator wrote: it is never taken for one, and never read further.
+    """
+    try:
+        return read_regular(path, limit=_MAX_PAGE_BYTES).decode("utf-8")
+    except (UnsafeInputError, UnicodeDecodeError):
+        return None
+
+
 def _leftovers(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
+    """Return the pages an earlier run generated that the sources no longer give."""
     if not outdir.is_dir():
         return []
-    return [
-        path
-        for path in sorted(outdir.glob("*.md"))
-        if path.name not in pages and is_generated(path.read_text(encoding="utf-8"), GENERATED_MARK)
-    ]
+    found = []
+    for path in sorted(outdir.glob("*.md")):
+        text = None if path.name in pages else _current(path)
+        if text is not None and is_generated(text, GENERATED_MARK):
+            found.append(path)
+    return found
+
+
+def check_outdir(outdir: Path, pages: Mapping[str, str]) -> None:
+    """Refuse an OUTDIR that is not a folder, or where a page's name is taken by a folder.
+
+    Raises :class:`~tools.reference._errors.GenerationError` naming what to move away.
+    """
+    if outdir.exists() and not outdir.is_dir():
+        msg = f"{outdir} is not a folder: give the folder the pages go in"
+        raise GenerationError(msg)
+    for name in sorted(pages):
+        path = outdir / name
+        if path.exists() and not path.is_file():
+            msg = f"{path} is in the way of a generated page (it is not a file): move it away"
+            raise GenerationError(msg)
 
 
 def write_pages(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
     """Write *pages* into *outdir*; return the files written or removed."""
+    check_outdir(outdir, pages)
     changed = [
         outdir / name
         for name, text in sorted(pages.items())
@@ -148,15 +184,8 @@ def write_pages(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
 
 def stale_pages(outdir: Path, pages: Mapping[str, str]) -> list[Path]:
     """Return the files :func:`write_pages` would write or remove (nothing is written)."""
-    stale = []
-    for name, text in sorted(pages.items()):
-        path = outdir / name
-        try:
-            current = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            current = None
-        if current != text:
-            stale.append(path)
+    check_outdir(outdir, pages)
+    stale = [outdir / n for n, text in sorted(pages.items()) if _current(outdir / n) != text]
     return stale + _leftovers(outdir, pages)
 
 
